@@ -1,0 +1,7 @@
+"""skdbn: Restricted Boltzmann Machines and Deep Belief Networks for scikit-learn."""
+
+from skdbn._rbm import RBM
+
+__version__ = "0.1.0"
+
+__all__ = ["RBM", "__version__"]
