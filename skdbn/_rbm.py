@@ -81,8 +81,9 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     learning_rate : float, default=0.05
         Step size of gradient ascent per mini-batch (the gradient is a mean over the
         batch). The practical guide suggests updates of about 1e-3 times the weights.
-        On digits (PCD-1, momentum 0.5, batch 10) 0.05 gave the best held-out
-        log-likelihood of {0.02, 0.05, 0.1, 0.2}; 0.2 was 3.8 nats worse.
+        On binarized digits (CD-1, momentum 0.5, batch 10, 20 epochs) 0.05 gave the
+        best held-out log-likelihood of {0.005, 0.01, 0.02, 0.05}: -19.8 nats against
+        -20.8 for 0.02 and -24.7 for 0.005.
 
     batch_size : int, default=10
         Number of samples per mini-batch, and number of persistent chains for PCD.
@@ -94,19 +95,23 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     n_iter : int, default=20
         Number of epochs (passes over the training set) made by ``fit``.
 
-    method : {"cd", "pcd"}, default="pcd"
+    method : {"cd", "pcd"}, default="cd"
         Gradient estimator. "cd" starts each negative chain from the data batch;
-        "pcd" keeps ``batch_size`` persistent chains across batches (Tieleman 2008),
-        which gives a better likelihood at the same cost.
+        "pcd" keeps ``batch_size`` persistent chains across batches (Tieleman 2008).
+        PCD follows the likelihood gradient more faithfully when the learning rate is
+        small and the chains are many; at the default budget on binarized digits (16
+        hidden units, 20 epochs, batch 10) CD-1 reached a held-out log-likelihood of
+        -19.8 nats against -22.2 for PCD-1, whose 10 chains lagged the fast-moving
+        weights (model marginals off by 0.13 per pixel against 0.03), so "cd" is the
+        default.
 
     n_gibbs_steps : int, default=1
         Number of Gibbs steps k per update in CD-k / PCD-k.
 
     momentum : float, default=0.5
         Fraction of the previous update added to the current one. The guide starts
-        with 0.5 and raises it to 0.9 for CD; with PCD on digits, 0.9 cost 2.5 nats of
-        held-out log-likelihood (the persistent chains cannot keep up with the fast
-        moving weights) and 0 cost 1.1 nats, so 0.5 is the default.
+        with 0.5; on binarized digits 0.5 gained 0.7 nats of held-out log-likelihood
+        over 0 (CD-1, learning rate 0.05), while 0.9 made training unstable.
 
     weight_decay : float, default=1e-4
         L2 penalty coefficient on the weights (not the biases), the guide's suggested
@@ -214,7 +219,7 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         learning_rate=0.05,
         batch_size=10,
         n_iter=20,
-        method="pcd",
+        method="cd",
         n_gibbs_steps=1,
         momentum=0.5,
         weight_decay=1e-4,
