@@ -11,6 +11,7 @@ the four matrix products one update needs, alone, with numpy and preallocated ou
 """
 
 import argparse
+import os
 import platform
 import resource
 import subprocess
@@ -153,6 +154,7 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
 
+    load_at_start = os.getloadavg()[0]
     print_environment()
     rows, peaks = [], {}
     for dtype in DTYPES:
@@ -167,13 +169,13 @@ def main(argv=None):
             for label, method in METHODS.items():
                 ours[label].append(time_fit(make_ours(method, args.n_epochs), X))
             sklearn_time.append(time_fit(make_sklearn(args.n_epochs), X))
+            latest = ", ".join(
+                [f"floor {floor[-1]:.2f}s"]
+                + [f"ours {label} {times[-1]:.2f}s" for label, times in ours.items()]
+                + [f"sklearn {sklearn_time[-1]:.2f}s"]
+            )
             print(
-                f"{dtype_name} repeat {repeat + 1}/{args.repeats}: floor "
-                f"{floor[-1]:.2f}s, "
-                + ", ".join(
-                    f"ours {label} {times[-1]:.2f}s" for label, times in ours.items()
-                )
-                + f", sklearn {sklearn_time[-1]:.2f}s",
+                f"{dtype_name} repeat {repeat + 1}/{args.repeats}: {latest}",
                 file=sys.stderr,
             )
         for label in METHODS:
@@ -229,6 +231,11 @@ def main(argv=None):
         print(f"| {dtype_name} | {data_mb:.1f} | {ours_mb:.1f} | {sklearn_mb:.1f} |")
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nMaximum resident set size of the whole run: {max_rss:.0f} MiB.")
+    # Other processes on the cores make the BLAS threads wait: judge the noise by it.
+    load_at_end = os.getloadavg()[0]
+    print(
+        f"Load average (1 min) at start {load_at_start:.2f}, at end {load_at_end:.2f}."
+    )
 
 
 if __name__ == "__main__":

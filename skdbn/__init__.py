@@ -1,7 +1,8 @@
 """skdbn: Restricted Boltzmann Machines and Deep Belief Networks for scikit-learn."""
 
+from skdbn._dbn import DBN
 from skdbn._rbm import RBM
 
 __version__ = "0.1.0"
 
-__all__ = ["RBM", "__version__"]
+__all__ = ["DBN", "RBM", "__version__"]

@@ -315,3 +315,148 @@ def apply_update(
         W += step_weights
         b += step_visible
         c += step_hidden
+
+
+# ---------------------------------------------------------------- directed layers
+#
+# A directed layer between a lower layer (n_below units) and an upper layer (n_above
+# units) has recognition weights R (n_above, n_below) with biases r (n_above), giving
+# q(above = 1 | below) = expit(below R^T + r), and generative weights G (n_below,
+# n_above) with biases g (n_below), giving p(below = 1 | above) = expit(above G^T + g).
+# A pretrained RBM with components_ W, hidden biases c and visible biases b gives
+# R = W, r = c, G = W^T, g = b: the weights are tied until wake-sleep unties them.
+
+
+def bernoulli_log_likelihood(states, logits):
+    """sum_i log Bernoulli(states_i; expit(logits_i)) per row: s.a - softplus(a)."""
+    return (states * logits).sum(axis=1) - np.logaddexp(0, logits).sum(axis=1)
+
+
+def bernoulli_entropy(logits):
+    """Entropy in nats of independent Bernoulli(expit(logits)) units, per row."""
+    return (np.logaddexp(0, logits) - expit(logits) * logits).sum(axis=1)
+
+
+def generative_delta(above, below, G, g):
+    """Wake-phase delta rule of one generative layer.
+
+    The prediction p = expit(above G^T + g) of the lower layer is compared with the
+    lower layer's actual state; dG = (below - p)^T above / n and dg = mean(below - p).
+    Only the two connected layers' activities enter.
+    """
+    error = np.subtract(below, expit(above @ G.T + g))
+    return error.T @ above / len(above), error.mean(axis=0)
+
+
+def recognition_delta(below, above, R, r):
+    """Sleep-phase delta rule of one recognition layer.
+
+    The recognition prediction q = expit(below R^T + r) of the upper layer is compared
+    with the upper layer's state in the fantasy; dR = (above - q)^T below / n and
+    dr = mean(above - q). Only the two connected layers' activities enter.
+    """
+    error = np.subtract(above, expit(below @ R.T + r))
+    return error.T @ below / len(below), error.mean(axis=0)
+
+
+def wake_sleep_step(V, recognition, generative, top, ws, rng, *, learning_rate,
+                    weight_decay, n_gibbs_steps):
+    """One contrastive wake-sleep (up-down) update on the batch V, in place.
+
+    ``recognition`` and ``generative`` are lists of [weights, biases] pairs, one per
+    directed layer, bottom first; ``top`` is [W, b, c] of the undirected top RBM and
+    ``ws`` its ``Workspace``.
+
+    1. Wake: a stochastic up-pass with the recognition weights gives binary states
+       s_0 = V, s_1, ..., s_{L-1}. Each generative layer gets the delta
+       s_above (s_below - p_below).
+    2. The top RBM gets a CD-k update with s_{L-1} as its data.
+    3. Sleep: from the top RBM's negative visible state t_{L-1}, a stochastic
+       down-pass with the generative weights gives t_{L-2}, ..., t_0 (probabilities at
+       the bottom, as in Hinton et al. 2006). Each recognition layer gets the delta
+       t_below (t_above - q_above).
+
+    All deltas are computed from the parameters as they were at the start of the
+    step, then applied with the learning rate; weight decay applies to all weights.
+    """
+    states = [V]
+    for R, r in recognition:
+        probabilities = expit(states[-1] @ R.T + r)
+        states.append(sample_bernoulli(probabilities, rng, probabilities,
+                                       np.empty_like(probabilities)))
+    generative_deltas = [
+        generative_delta(above, below, G, g)
+        for (G, g), below, above in zip(generative, states[:-1], states[1:])
+    ]
+
+    W, b, c = top
+    n = len(V)
+    ws.visible[:n] = states[-1]
+    n_negative = contrastive_phases(W, b, c, n, ws, rng, persistent=False,
+                                    n_steps=n_gibbs_steps)
+
+    fantasy = [ws.visible[n : n + n_negative].copy()]
+    for index, (G, g) in reversed(list(enumerate(generative))):
+        probabilities = expit(fantasy[0] @ G.T + g)
+        if index > 0:
+            sample_bernoulli(probabilities, rng, probabilities,
+                             np.empty_like(probabilities))
+        fantasy.insert(0, probabilities)
+    recognition_deltas = [
+        recognition_delta(below, above, R, r)
+        for (R, r), below, above in zip(recognition, fantasy[:-1], fantasy[1:])
+    ]
+
+    apply_update(W, b, c, n, n_negative, ws, learning_rate=learning_rate,
+                 momentum=0.0, weight_decay=weight_decay)
+    for params, deltas in ((generative, generative_deltas),
+                           (recognition, recognition_deltas)):
+        for (weights, biases), (d_weights, d_biases) in zip(params, deltas):
+            if weight_decay:
+                d_weights -= weight_decay * weights
+            weights += learning_rate * d_weights
+            biases += learning_rate * d_biases
+    return states, fantasy
+
+
+def up_pass(V, recognition):
+    """Deterministic up-pass: recognition probabilities of every layer, V first."""
+    layers = [V]
+    for R, r in recognition:
+        layers.append(hidden_probabilities(layers[-1], R, r))
+    return layers
+
+
+def down_pass(H, generative):
+    """Deterministic down-pass from the top directed layer to the visible layer."""
+    for G, g in reversed(generative):
+        H = visible_probabilities(H, G.T, g)
+    return H
+
+
+def variational_bound(V, recognition, generative, top, log_z_top, uniforms):
+    """Monte Carlo estimate of the variational lower bound on log p(v), per row.
+
+    log p(v) >= E_q[sum_l log p(s_{l-1} | s_l) + log p_top(s_{L-1})] + H(q), where
+    q(s_1, ..., s_{L-1} | v) is the factorial recognition distribution (Salakhutdinov
+    & Murray 2008). The entropy of each layer given the layer below is exact; the
+    expectation averages over ``len(uniforms[0])`` samples whose uniforms
+    (``uniforms[l]`` of shape (n_samples, n_units_l)) are shared by every row, which
+    keeps each row's estimate independent of the other rows. V must be dense.
+    """
+    W, b, c = top
+    n_mc = len(uniforms[0]) if uniforms else 1
+    total = np.zeros(V.shape[0], dtype=np.float64)
+    first_logits = V @ recognition[0][0].T + recognition[0][1] if recognition else None
+    for s in range(n_mc):
+        below = V
+        for layer, ((R, r), (G, g), noise) in enumerate(
+            zip(recognition, generative, uniforms)
+        ):
+            logits = first_logits if layer == 0 else below @ R.T + r
+            total += bernoulli_entropy(logits)
+            above = np.less(noise[s], expit(logits)).astype(V.dtype)
+            total += bernoulli_log_likelihood(below, above @ G.T + g)
+            below = above
+        total -= free_energy(below, W, b, c) + log_z_top
+    return total / n_mc

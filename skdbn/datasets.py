@@ -88,3 +88,42 @@ def load_fashion_mnist(data_home=None, *, subset="train", dtype=np.float32):
     data /= 255
     return Bunch(data=data, target=read_idx(labels_path).astype(np.int64),
                  images=images)
+
+
+def load_nudged_digits(*, dtype=np.float64):
+    """sklearn's 8x8 digits plus four copies shifted by one pixel, scaled to [0, 1].
+
+    The data set of scikit-learn's gallery example "Restricted Boltzmann Machine
+    features for digit classification": each image also appears moved one pixel up,
+    down, left and right (the vacated row or column is zero), so there are
+    5 x 1797 = 8985 images. Pixels are min-max scaled per feature to [0, 1].
+
+    Parameters
+    ----------
+    dtype : dtype, default=np.float64
+        Floating dtype of the returned pixels.
+
+    Returns
+    -------
+    X : ndarray of shape (8985, 64)
+        Images, one per row.
+
+    y : ndarray of shape (8985,)
+        Digit labels.
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.preprocessing import minmax_scale
+
+    X, y = load_digits(return_X_y=True)
+    images = X.reshape(-1, 8, 8)
+    shifted = [images]
+    for axis, step in ((1, 1), (1, -1), (2, 1), (2, -1)):
+        moved = np.roll(images, step, axis=axis)
+        edge = 0 if step == 1 else -1
+        if axis == 1:
+            moved[:, edge, :] = 0
+        else:
+            moved[:, :, edge] = 0
+        shifted.append(moved)
+    X = np.concatenate(shifted).reshape(-1, 64)
+    return minmax_scale(X).astype(dtype), np.tile(y, 5)

@@ -2,12 +2,15 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdbn import RBM
+from skdbn import DBN, RBM
 
 # Small, fast settings: the checks fit dozens of times on tiny data.
 ESTIMATORS = [
     RBM(n_components=3, n_iter=3, batch_size=5, random_state=0),
-    RBM(n_components=3, n_iter=2, method="cd", n_gibbs_steps=2, random_state=0),
+    RBM(n_components=3, n_iter=2, method="pcd", n_gibbs_steps=2, random_state=0),
+    DBN((4, 3), n_iter=2, batch_size=5, random_state=0),
+    DBN((4, 3), n_iter=2, fine_tuning="wake-sleep", fine_tuning_n_iter=2,
+        n_bound_samples=3, random_state=0),
 ]
 
 
