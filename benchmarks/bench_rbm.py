@@ -127,35 +127,13 @@ def print_environment():
             f"  - {Path(pool['filepath']).parent.name}: "
             f"{pool['internal_api']} {pool.get('version')}, "
             f"architecture {pool.get('architecture', 'n/a')}, "
-            f"{pool['num_threads']} threads"
+            f"num_threads {pool['num_threads']}"
         )
     print()
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--n-epochs",
-        type=int,
-        default=1,
-        help="epochs per fit; times are reported per epoch",
-    )
-    parser.add_argument(
-        "--n-samples",
-        type=int,
-        default=None,
-        help="use only the first N training rows (smoke runs)",
-    )
-    parser.add_argument(
-        "--repeats",
-        type=int,
-        default=3,
-        help="runs per timing; the minimum is reported",
-    )
-    args = parser.parse_args(argv)
-
-    load_at_start = os.getloadavg()[0]
-    print_environment()
+def measure(args):
+    """Rows of the timing table, peak memory per dtype and the data's shape."""
     rows, peaks = [], {}
     for dtype in DTYPES:
         X = load_fashion_mnist(dtype=dtype).data[: args.n_samples]
@@ -193,7 +171,42 @@ def main(argv=None):
             traced_peak_mb(make_ours("pcd", 1), X),
             traced_peak_mb(make_sklearn(1), X),
         )
-        del X
+    return rows, peaks, (n_samples, n_features)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--n-epochs",
+        type=int,
+        default=1,
+        help="epochs per fit; times are reported per epoch",
+    )
+    parser.add_argument(
+        "--n-samples",
+        type=int,
+        default=None,
+        help="use only the first N training rows (smoke runs)",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="runs per timing; the minimum is reported",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="BLAS threads (default: the libraries' own); 1 is steadier when other "
+        "processes share the cores",
+    )
+    args = parser.parse_args(argv)
+
+    load_at_start = os.getloadavg()[0]
+    with threadpoolctl.threadpool_limits(limits=args.threads, user_api="blas"):
+        print_environment()
+        rows, peaks, (n_samples, n_features) = measure(args)
 
     print(
         f"One epoch over {n_samples} x {n_features} Fashion-MNIST rows, "
