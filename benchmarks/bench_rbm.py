@@ -247,7 +247,8 @@ def main(argv=None):
     # Other processes on the cores make the BLAS threads wait: judge the noise by it.
     load_at_end = os.getloadavg()[0]
     print(
-        f"Load average (1 min) at start {load_at_start:.2f}, at end {load_at_end:.2f}."
+        f"Load average (1 min) at start {load_at_start:.2f}, at end {load_at_end:.2f} "
+        "(this run's own busy threads count in the second)."
     )
 
 
