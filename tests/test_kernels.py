@@ -174,9 +174,11 @@ def test_apply_update_is_a_momentum_step_on_the_gradient(tiny, training_data):
     ws.velocity_weights[...] = 1.0
     _kernels.apply_update(*params, n, n_negative, ws, learning_rate=lr,
                           momentum=momentum, weight_decay=decay)
-    expected_velocity = momentum * 1.0 + lr * (gradient[0] - decay * W)
+    # Weight decay shrinks the weights directly; the velocity carries the gradient.
+    expected_velocity = momentum * 1.0 + lr * gradient[0]
     np.testing.assert_allclose(ws.velocity_weights, expected_velocity, atol=1e-12)
-    np.testing.assert_allclose(params[0], W + expected_velocity, atol=1e-12)
+    np.testing.assert_allclose(params[0], (1 - lr * decay) * W + expected_velocity,
+                               atol=1e-12)
     np.testing.assert_allclose(params[1], b + lr * gradient[1], atol=1e-12)
     np.testing.assert_allclose(params[2], c + lr * gradient[2], atol=1e-12)
 
