@@ -361,12 +361,15 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             batch_size, top.components_, np.zeros_like(top.persistent_hidden_),
             [np.zeros_like(p) for p in params],
         )
+        buffers = [np.empty_like(G) for G in self.generative_weights_] + [
+            np.empty_like(R) for R in self.recognition_weights_
+        ]
         for batch in gen_batches(len(order), batch_size):
             rows = order[batch]
             V = X[rows]
             V = V.toarray() if sp.issparse(V) else V
             _kernels.wake_sleep_step(
-                V, recognition, generative, params, ws, rng,
+                V, recognition, generative, params, ws, rng, buffers,
                 learning_rate=self.fine_tuning_learning_rate,
                 weight_decay=self.weight_decay,
                 n_gibbs_steps=self.fine_tuning_n_gibbs_steps,

@@ -364,35 +364,58 @@ def bernoulli_entropy(logits):
     return (np.logaddexp(0, logits) - expit(logits) * logits).sum(axis=1)
 
 
-def generative_delta(above, below, G, g):
-    """Wake-phase delta rule of one generative layer.
+def generative_error(above, below, G, g):
+    """below - p, with p = expit(above G^T + g) the top-down prediction of below."""
+    return np.subtract(below, logistic_inplace(above @ G.T + g))
 
-    The prediction p = expit(above G^T + g) of the lower layer is compared with the
-    lower layer's actual state; dG = (below - p)^T above / n and dg = mean(below - p).
-    Only the two connected layers' activities enter.
+
+def recognition_error(below, above, R, r):
+    """above - q, with q = expit(below R^T + r) the bottom-up prediction of above."""
+    return np.subtract(above, logistic_inplace(below @ R.T + r))
+
+
+def generative_delta(above, below, G, g):
+    """Wake-phase delta rule of one generative layer: (dG, dg).
+
+    dG = (below - p)^T above / n and dg = mean(below - p), where p is the top-down
+    prediction of the lower layer. Only the two connected layers' activities enter.
     """
-    error = np.subtract(below, logistic_inplace(above @ G.T + g))
+    error = generative_error(above, below, G, g)
     return error.T @ above / len(above), error.mean(axis=0)
 
 
 def recognition_delta(below, above, R, r):
-    """Sleep-phase delta rule of one recognition layer.
+    """Sleep-phase delta rule of one recognition layer: (dR, dr).
 
-    The recognition prediction q = expit(below R^T + r) of the upper layer is compared
-    with the upper layer's state in the fantasy; dR = (above - q)^T below / n and
-    dr = mean(above - q). Only the two connected layers' activities enter.
+    dR = (above - q)^T below / n and dr = mean(above - q), where q is the bottom-up
+    prediction of the upper layer. Only the two connected layers' activities enter.
     """
-    error = np.subtract(above, logistic_inplace(below @ R.T + r))
+    error = recognition_error(below, above, R, r)
     return error.T @ below / len(below), error.mean(axis=0)
 
 
-def wake_sleep_step(V, recognition, generative, top, ws, rng, *, learning_rate,
-                    weight_decay, n_gibbs_steps):
+def _apply_delta(weights, biases, error, inputs, scale, decay, buffer):
+    """weights <- decay * weights + scale * error^T inputs; biases likewise, no decay.
+
+    ``error`` (batch-sized) is scaled in place so the GEMM writes the finished step
+    into the preallocated ``buffer``.
+    """
+    error *= scale
+    np.matmul(error.T, inputs, out=buffer)
+    if decay != 1.0:
+        weights *= decay
+    weights += buffer
+    biases += error.sum(axis=0)
+
+
+def wake_sleep_step(V, recognition, generative, top, ws, rng, buffers, *,
+                    learning_rate, weight_decay, n_gibbs_steps):
     """One contrastive wake-sleep (up-down) update on the batch V, in place.
 
     ``recognition`` and ``generative`` are lists of [weights, biases] pairs, one per
-    directed layer, bottom first; ``top`` is [W, b, c] of the undirected top RBM and
-    ``ws`` its ``Workspace``.
+    directed layer, bottom first; ``top`` is [W, b, c] of the undirected top RBM, ``ws``
+    its ``Workspace``, and ``buffers`` one scratch array per directed weight matrix
+    (generative ones first).
 
     1. Wake: a stochastic up-pass with the recognition weights gives binary states
        s_0 = V, s_1, ..., s_{L-1}. Each generative layer gets the delta
@@ -404,15 +427,17 @@ def wake_sleep_step(V, recognition, generative, top, ws, rng, *, learning_rate,
        t_below (t_above - q_above).
 
     All deltas are computed from the parameters as they were at the start of the
-    step, then applied with the learning rate; weight decay applies to all weights.
+    step, then applied with the learning rate; weight decay shrinks every weight by
+    the factor (1 - learning_rate * weight_decay). Returns the wake states and the
+    sleep states, bottom first.
     """
     states = [V]
     for R, r in recognition:
         probabilities = logistic_inplace(states[-1] @ R.T + r)
         states.append(sample_bernoulli(probabilities, rng, probabilities,
                                        np.empty_like(probabilities)))
-    generative_deltas = [
-        generative_delta(above, below, G, g)
+    generative_errors = [
+        generative_error(above, below, G, g)
         for (G, g), below, above in zip(generative, states[:-1], states[1:])
     ]
 
@@ -429,20 +454,23 @@ def wake_sleep_step(V, recognition, generative, top, ws, rng, *, learning_rate,
             sample_bernoulli(probabilities, rng, probabilities,
                              np.empty_like(probabilities))
         fantasy.insert(0, probabilities)
-    recognition_deltas = [
-        recognition_delta(below, above, R, r)
+    recognition_errors = [
+        recognition_error(below, above, R, r)
         for (R, r), below, above in zip(recognition, fantasy[:-1], fantasy[1:])
     ]
 
     apply_update(W, b, c, n, n_negative, ws, learning_rate=learning_rate,
                  momentum=0.0, weight_decay=weight_decay)
-    for params, deltas in ((generative, generative_deltas),
-                           (recognition, recognition_deltas)):
-        for (weights, biases), (d_weights, d_biases) in zip(params, deltas):
-            if weight_decay:
-                d_weights -= weight_decay * weights
-            weights += learning_rate * d_weights
-            biases += learning_rate * d_biases
+    decay = 1.0 - learning_rate * weight_decay
+    updates = [
+        (G, g, error, above, learning_rate / n)
+        for (G, g), error, above in zip(generative, generative_errors, states[1:])
+    ] + [
+        (R, r, error, below, learning_rate / n_negative)
+        for (R, r), error, below in zip(recognition, recognition_errors, fantasy[:-1])
+    ]
+    for (weights, biases, error, inputs, scale), buffer in zip(updates, buffers):
+        _apply_delta(weights, biases, error, inputs, scale, decay, buffer)
     return states, fantasy
 
 

@@ -122,8 +122,10 @@ def test_wake_sleep_step_updates_each_layer_from_its_own_two_layers():
     ws = _kernels.Workspace.allocate(6, top[0], np.zeros((6, 2)),
                                      [np.zeros_like(p) for p in top])
     lr, decay = 0.1, 0.01
+    buffers = [np.empty_like(G) for G, _ in generative] + [
+        np.empty_like(R) for R, _ in recognition]
     states, fantasy = _kernels.wake_sleep_step(
-        V, recognition, generative, top, ws, np.random.default_rng(3),
+        V, recognition, generative, top, ws, np.random.default_rng(3), buffers,
         learning_rate=lr, weight_decay=decay, n_gibbs_steps=2)
 
     assert len(states) == len(fantasy) == 3
@@ -132,12 +134,12 @@ def test_wake_sleep_step_updates_each_layer_from_its_own_two_layers():
         # Generative layer: wake states of its own two layers only.
         G, g = before_gen[layer]
         dG, dg = _kernels.generative_delta(states[layer + 1], states[layer], G, g)
-        np.testing.assert_allclose(generative[layer][0], G + lr * (dG - decay * G))
+        np.testing.assert_allclose(generative[layer][0], (1 - lr * decay) * G + lr * dG)
         np.testing.assert_allclose(generative[layer][1], g + lr * dg)
         # Recognition layer: sleep (fantasy) states of its own two layers only.
         R, r = before_rec[layer]
         dR, dr = _kernels.recognition_delta(fantasy[layer], fantasy[layer + 1], R, r)
-        np.testing.assert_allclose(recognition[layer][0], R + lr * (dR - decay * R))
+        np.testing.assert_allclose(recognition[layer][0], (1 - lr * decay) * R + lr * dR)
         np.testing.assert_allclose(recognition[layer][1], r + lr * dr)
     # The top RBM: a contrastive update from its data (the top wake state) and its
     # chain's negative state, which is where the sleep pass began.
