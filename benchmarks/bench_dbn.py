@@ -50,8 +50,13 @@ def main(argv=None):
         ("greedy epoch of the stack (layer 1 + layer 2)", greedy),
     ]
     for k in args.gibbs_steps:
-        dbn = DBN(SIZES, fine_tuning=None, fine_tuning_learning_rate=0.01,
-                  fine_tuning_n_gibbs_steps=k, **common).fit(X)
+        dbn = DBN(
+            SIZES,
+            fine_tuning=None,
+            fine_tuning_learning_rate=0.01,
+            fine_tuning_n_gibbs_steps=k,
+            **common,
+        ).fit(X)
         dbn.set_params(fine_tuning="wake-sleep")
         rng = np.random.default_rng(0)
         seconds, _ = timed(
@@ -59,8 +64,10 @@ def main(argv=None):
         )
         rows.append((f"wake-sleep epoch, top RBM CD-{k}", seconds))
 
-    print(f"{len(X)} x {X.shape[1]} Fashion-MNIST rows, {args.dtype}, batch "
-          f"{BATCH_SIZE}, DBN 784-{SIZES[0]}-{SIZES[1]}\n")
+    print(
+        f"{len(X)} x {X.shape[1]} Fashion-MNIST rows, {args.dtype}, batch "
+        f"{BATCH_SIZE}, DBN 784-{SIZES[0]}-{SIZES[1]}\n"
+    )
     print("| epoch | seconds | ratio to a greedy epoch of the stack |")
     print("|---|--:|--:|")
     for name, seconds in rows:

@@ -4,7 +4,6 @@ import argparse
 import time
 
 import joblib
-import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -29,7 +28,7 @@ def _positive_float(text):
 
 
 def build_parser():
-    """The command-line interface of the main job."""
+    """Build the command-line interface of the main job."""
     parser = argparse.ArgumentParser(
         prog="python -m skdbn",
         description=(
@@ -38,30 +37,56 @@ def build_parser():
             "regression baseline, training time and the held-out log-likelihood."
         ),
     )
-    parser.add_argument("--model", choices=["rbm", "dbn"], default="rbm",
-                        help="feature extractor to train (default: %(default)s)")
-    parser.add_argument("--n-components", type=_positive_int, default=100,
-                        help="hidden units of the RBM, and of each DBN layer "
-                        "(default: %(default)s)")
-    parser.add_argument("--n-layers", type=_positive_int, default=2,
-                        help="hidden layers of the DBN (default: %(default)s)")
-    parser.add_argument("--fine-tuning", choices=["none", "wake-sleep"],
-                        default="none",
-                        help="DBN fine-tuning after greedy pretraining "
-                        "(default: %(default)s)")
-    parser.add_argument("--n-iter", type=_positive_int, default=20,
-                        help="training epochs (default: %(default)s)")
-    parser.add_argument("--learning-rate", type=_positive_float, default=0.05,
-                        help="learning rate (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=0,
-                        help="random seed for the split and the model (default: 0)")
-    parser.add_argument("--save", metavar="PATH",
-                        help="save the fitted pipeline to PATH with joblib")
+    parser.add_argument(
+        "--model",
+        choices=["rbm", "dbn"],
+        default="rbm",
+        help="feature extractor to train (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--n-components",
+        type=_positive_int,
+        default=100,
+        help="hidden units of the RBM, and of each DBN layer (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--n-layers",
+        type=_positive_int,
+        default=2,
+        help="hidden layers of the DBN (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--fine-tuning",
+        choices=["none", "wake-sleep"],
+        default="none",
+        help="DBN fine-tuning after greedy pretraining (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--n-iter",
+        type=_positive_int,
+        default=20,
+        help="training epochs (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--learning-rate",
+        type=_positive_float,
+        default=0.05,
+        help="learning rate (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="random seed for the split and the model (default: 0)",
+    )
+    parser.add_argument(
+        "--save", metavar="PATH", help="save the fitted pipeline to PATH with joblib"
+    )
     return parser
 
 
 def _make_models(args):
-    """The requested model, preceded by the one-layer RBM it is compared with."""
+    """Build the requested model, preceded by the one-layer RBM it is compared with."""
     rbm = RBM(
         n_components=args.n_components,
         n_iter=args.n_iter,
@@ -115,13 +140,16 @@ def main(argv=None):
         (metric, [columns[name][metric] for name in names])
         for metric in columns[names[0]]
     ]
-    rows.append(("raw-pixel LogisticRegression accuracy",
-                 [f"{baseline:.4f}"] * len(names)))
+    rows.append(
+        ("raw-pixel LogisticRegression accuracy", [f"{baseline:.4f}"] * len(names))
+    )
     width = max(len(metric) for metric, _ in rows)
     for metric, values in rows:
         print(f"{metric:<{width}}  " + "  ".join(f"{v:>10}" for v in values))
-    print(f"head: {_head()!r}; log-likelihood scored on test digits binarized at 0.5;"
-          " the DBN figure is the variational lower bound.")
+    print(
+        f"head: {_head()!r}; log-likelihood scored on test digits binarized at 0.5;"
+        " the DBN figure is the variational lower bound."
+    )
     if args.save:
         joblib.dump(pipeline, args.save)
         print(f"saved the fitted {names[-1]} pipeline to {args.save}")

@@ -259,8 +259,10 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         for size in self._layer_sizes():
             rbm = self._layer_rbm(size, rng)
             if self.verbose:
-                print(f"[DBN] pretraining layer {len(self.rbms_) + 1}: "
-                      f"{layer_input.shape[1]} -> {size} units")
+                print(
+                    f"[DBN] pretraining layer {len(self.rbms_) + 1}: "
+                    f"{layer_input.shape[1]} -> {size} units"
+                )
             rbm.fit(layer_input)
             self.rbms_.append(rbm)
             if len(self.rbms_) < len(self._layer_sizes()):
@@ -299,8 +301,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         X = self._validate_visible(X, reset=first_call)
         if first_call:
             self._rng = _as_generator(self.random_state)
-            self.rbms_ = [self._layer_rbm(size, self._rng)
-                          for size in self._layer_sizes()]
+            self.rbms_ = [
+                self._layer_rbm(size, self._rng) for size in self._layer_sizes()
+            ]
             self.n_iter_ = 0
         layer_input = X
         for index, rbm in enumerate(self.rbms_):
@@ -322,7 +325,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return sizes
 
     def _layer_rbm(self, size, rng):
-        """An unfitted RBM with the shared training parameters and its own seed."""
+        """Make an unfitted RBM with the shared training parameters and its own seed."""
         return RBM(
             n_components=size,
             learning_rate=self.learning_rate,
@@ -342,7 +345,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """Directed layers from all but the top RBM, with tied (transposed) weights."""
         directed = self.rbms_[:-1]
         self.recognition_weights_ = [rbm.components_.copy() for rbm in directed]
-        self.recognition_intercepts_ = [rbm.intercept_hidden_.copy() for rbm in directed]
+        self.recognition_intercepts_ = [
+            rbm.intercept_hidden_.copy() for rbm in directed
+        ]
         self.generative_weights_ = [rbm.components_.T.copy() for rbm in directed]
         self.generative_intercepts_ = [
             rbm.intercept_visible_.copy() for rbm in directed
@@ -358,7 +363,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         generative = list(zip(self.generative_weights_, self.generative_intercepts_))
         batch_size = min(self.batch_size, X.shape[0])
         ws = _kernels.Workspace.allocate(
-            batch_size, top.components_, np.zeros_like(top.persistent_hidden_),
+            batch_size,
+            top.components_,
+            np.zeros_like(top.persistent_hidden_),
             [np.zeros_like(p) for p in params],
         )
         buffers = [np.empty_like(G) for G in self.generative_weights_] + [
@@ -369,14 +376,24 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             V = X[rows]
             V = V.toarray() if sp.issparse(V) else V
             _kernels.wake_sleep_step(
-                V, recognition, generative, params, ws, rng, buffers,
+                V,
+                recognition,
+                generative,
+                params,
+                ws,
+                rng,
+                buffers,
                 learning_rate=self.fine_tuning_learning_rate,
                 weight_decay=self.weight_decay,
                 n_gibbs_steps=self.fine_tuning_n_gibbs_steps,
             )
         _check_finite_parameters(
-            self, *params, *self.recognition_weights_, *self.generative_weights_,
-            *self.recognition_intercepts_, *self.generative_intercepts_,
+            self,
+            *params,
+            *self.recognition_weights_,
+            *self.generative_weights_,
+            *self.recognition_intercepts_,
+            *self.generative_intercepts_,
         )
         top._log_partition_cache = None
         self.n_iter_ += 1
@@ -385,9 +402,11 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             V = X[rows]
             V = V.toarray() if sp.issparse(V) else V
             error = float(np.mean((self.inverse_transform(self.transform(V)) - V) ** 2))
-            print(f"[DBN] wake-sleep epoch {self.n_iter_:3d}  "
-                  f"{time.perf_counter() - start:7.2f}s  "
-                  f"reconstruction error {error:.5f}")
+            print(
+                f"[DBN] wake-sleep epoch {self.n_iter_:3d}  "
+                f"{time.perf_counter() - start:7.2f}s  "
+                f"reconstruction error {error:.5f}"
+            )
 
     # ------------------------------------------------------------ inference
 
@@ -411,8 +430,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         X = self._validate_visible(X, reset=False)
         below = self._up_pass(X)[-1]
         top = self.top_rbm_
-        return _kernels.hidden_probabilities(below, top.components_,
-                                             top.intercept_hidden_)
+        return _kernels.hidden_probabilities(
+            below, top.components_, top.intercept_hidden_
+        )
 
     def inverse_transform(self, H):
         """Visible probabilities from top-layer states: a deterministic down-pass.
@@ -435,12 +455,19 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                 f"H has {H.shape[1]} columns, but the top layer of this DBN has "
                 f"{top.components_.shape[0]} units."
             )
-        below = _kernels.visible_probabilities(H, top.components_,
-                                               top.intercept_visible_)
+        below = _kernels.visible_probabilities(
+            H, top.components_, top.intercept_visible_
+        )
         return _kernels.down_pass(below, self._generative())
 
-    def sample(self, n_samples=1, *, n_steps=1000, random_state=None,
-               return_probabilities=False):
+    def sample(
+        self,
+        n_samples=1,
+        *,
+        n_steps=1000,
+        random_state=None,
+        return_probabilities=False,
+    ):
         """Fantasies: Gibbs sampling in the top RBM, then a stochastic down-pass.
 
         Parameters
@@ -467,14 +494,20 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         rng = _as_generator(random_state)
         seed = int(rng.integers(np.iinfo(np.int32).max))
         top_probabilities = return_probabilities and not self.generative_weights_
-        state = self.top_rbm_.sample(n_samples, n_steps=n_steps, random_state=seed,
-                                     return_probabilities=top_probabilities)
+        state = self.top_rbm_.sample(
+            n_samples,
+            n_steps=n_steps,
+            random_state=seed,
+            return_probabilities=top_probabilities,
+        )
         if not self.generative_weights_:
             return state
         for G, g in reversed(self._generative()):
             probabilities = _kernels.visible_probabilities(state, G.T, g)
             state = _kernels.sample_bernoulli(
-                probabilities, rng, np.empty_like(probabilities),
+                probabilities,
+                rng,
+                np.empty_like(probabilities),
                 np.empty_like(probabilities),
             )
         return probabilities if return_probabilities else state
@@ -546,8 +579,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------ plumbing
 
     def _validate_visible(self, X, *, reset):
-        X = validate_data(self, X, accept_sparse="csr",
-                          dtype=(np.float64, np.float32), reset=reset)
+        X = validate_data(
+            self, X, accept_sparse="csr", dtype=(np.float64, np.float32), reset=reset
+        )
         if not reset:
             dtype = self.rbms_[0].components_.dtype
             if X.dtype != dtype:

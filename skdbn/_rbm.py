@@ -23,7 +23,7 @@ _N_MONITOR_ROWS = 1000
 
 
 def _as_generator(random_state):
-    """A PCG64 Generator seeded from sklearn's ``random_state`` convention.
+    """Seed a PCG64 Generator from sklearn's ``random_state`` convention.
 
     The Generator draws float32 uniforms directly into our buffers, which
     ``RandomState`` cannot; an int seed still gives bit-identical runs.
@@ -172,7 +172,7 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     See Also
     --------
     skdbn.DBN : Stack of RBMs with wake-sleep fine-tuning.
-    sklearn.neural_network.BernoulliRBM : scikit-learn's PCD-1 RBM.
+    sklearn.neural_network.BernoulliRBM : The PCD-1 RBM of scikit-learn.
 
     References
     ----------
@@ -301,7 +301,7 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return self
 
     def _initialize(self, X, rng):
-        """Initial parameters as the practical guide recommends.
+        """Set the initial parameters the practical guide recommends.
 
         Weights N(0, 0.01^2); hidden biases 0; visible biases log(p / (1 - p)) of the
         training proportions p, so that the model starts at the data's base rates.
@@ -472,8 +472,15 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             X, self.components_, self.intercept_visible_, self.intercept_hidden_
         )
 
-    def log_partition(self, method="auto", *, n_runs=100, n_betas=10000,
-                      random_state=None, return_std=False):
+    def log_partition(
+        self,
+        method="auto",
+        *,
+        n_runs=100,
+        n_betas=10000,
+        random_state=None,
+        return_std=False,
+    ):
         """Log partition function log Z = log sum_{v,h} exp(-E(v, h)).
 
         Parameters
@@ -542,7 +549,7 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         log_likelihood : ndarray of shape (n_samples,)
-            log p(v) in nats.
+            The log-likelihood log p(v) in nats.
         """
         return -self.free_energy(X) - self._cached_log_partition()
 
@@ -565,7 +572,7 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return float(np.mean(self.score_samples(X)))
 
     def _cached_log_partition(self):
-        """log Z of the current parameters, computed on first use after training."""
+        """Log Z of the current parameters, computed on first use after training."""
         if getattr(self, "_log_partition_cache", None) is None:
             self._log_partition_cache = self.log_partition(
                 random_state=self.random_state
@@ -596,8 +603,14 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         H = _kernels.hidden_probabilities(V, self.components_, self.intercept_hidden_)
         return self._gibbs_from_hidden(H, 1, rng)[0]
 
-    def sample(self, n_samples=1, *, n_steps=1000, random_state=None,
-               return_probabilities=False):
+    def sample(
+        self,
+        n_samples=1,
+        *,
+        n_steps=1000,
+        random_state=None,
+        return_probabilities=False,
+    ):
         """Fantasies: visible states after ``n_steps`` Gibbs steps from the base rates.
 
         Each chain starts from a sample of the training data's base rates
@@ -653,7 +666,7 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------ plumbing
 
     def _validate_visible(self, X, *, reset):
-        """Validated float32/float64 visible data (CSR or dense), range-checked."""
+        """Validate visible data (float32/float64, CSR or dense); check its range."""
         X = validate_data(
             self,
             X,
@@ -667,7 +680,7 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return X
 
     def _validate_hidden(self, H):
-        """Validated dense hidden states of width n_components in the model's dtype."""
+        """Validate dense hidden states of width n_components in the model's dtype."""
         H = check_array(H, dtype=self.components_.dtype)
         if H.shape[1] != self.components_.shape[0]:
             raise ValueError(

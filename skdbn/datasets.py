@@ -10,8 +10,14 @@ from sklearn.utils import Bunch
 # Where Debian's ``dataset-fashion-mnist`` package installs the four files.
 FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
 
-_IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4",
-               0x0E: ">f8"}
+_IDX_DTYPES = {
+    0x08: np.uint8,
+    0x09: np.int8,
+    0x0B: ">i2",
+    0x0C: ">i4",
+    0x0D: ">f4",
+    0x0E: ">f8",
+}
 
 
 def read_idx(path):
@@ -72,8 +78,9 @@ def load_fashion_mnist(data_home=None, *, subset="train", dtype=np.float32):
     """
     if subset not in ("train", "test"):
         raise ValueError(f"subset must be 'train' or 'test'; got {subset!r}.")
-    directory = Path(data_home or os.environ.get("SKDBN_FASHION_MNIST",
-                                                  FASHION_MNIST_DIR))
+    directory = Path(
+        data_home or os.environ.get("SKDBN_FASHION_MNIST", FASHION_MNIST_DIR)
+    )
     prefix = "train" if subset == "train" else "t10k"
     images_path = directory / f"{prefix}-images-idx3-ubyte.gz"
     labels_path = directory / f"{prefix}-labels-idx1-ubyte.gz"
@@ -86,12 +93,13 @@ def load_fashion_mnist(data_home=None, *, subset="train", dtype=np.float32):
     images = read_idx(images_path)
     data = images.reshape(len(images), -1).astype(dtype)
     data /= 255
-    return Bunch(data=data, target=read_idx(labels_path).astype(np.int64),
-                 images=images)
+    return Bunch(
+        data=data, target=read_idx(labels_path).astype(np.int64), images=images
+    )
 
 
 def load_nudged_digits(*, dtype=np.float64):
-    """sklearn's 8x8 digits plus four copies shifted by one pixel, scaled to [0, 1].
+    """Sklearn's 8x8 digits plus four copies shifted by one pixel, scaled to [0, 1].
 
     The data set of scikit-learn's gallery example "Restricted Boltzmann Machine
     features for digit classification": each image also appears moved one pixel up,

@@ -9,8 +9,14 @@ ESTIMATORS = [
     RBM(n_components=3, n_iter=3, batch_size=5, random_state=0),
     RBM(n_components=3, n_iter=2, method="pcd", n_gibbs_steps=2, random_state=0),
     DBN((4, 3), n_iter=2, batch_size=5, random_state=0),
-    DBN((4, 3), n_iter=2, fine_tuning="wake-sleep", fine_tuning_n_iter=2,
-        n_bound_samples=3, random_state=0),
+    DBN(
+        (4, 3),
+        n_iter=2,
+        fine_tuning="wake-sleep",
+        fine_tuning_n_iter=2,
+        n_bound_samples=3,
+        random_state=0,
+    ),
 ]
 
 

@@ -43,15 +43,19 @@ def test_greedy_stack_is_tied_and_layers_are_rbms(binary_digits):
     assert len(dbn.recognition_weights_) == 2 and dbn.n_iter_ == 0
     for layer, rbm in enumerate(dbn.rbms_[:-1]):
         np.testing.assert_array_equal(dbn.recognition_weights_[layer], rbm.components_)
-        np.testing.assert_array_equal(dbn.generative_weights_[layer],
-                                      dbn.recognition_weights_[layer].T)
-        np.testing.assert_array_equal(dbn.recognition_intercepts_[layer],
-                                      rbm.intercept_hidden_)
-        np.testing.assert_array_equal(dbn.generative_intercepts_[layer],
-                                      rbm.intercept_visible_)
+        np.testing.assert_array_equal(
+            dbn.generative_weights_[layer], dbn.recognition_weights_[layer].T
+        )
+        np.testing.assert_array_equal(
+            dbn.recognition_intercepts_[layer], rbm.intercept_hidden_
+        )
+        np.testing.assert_array_equal(
+            dbn.generative_intercepts_[layer], rbm.intercept_visible_
+        )
     # Layer 2 was trained on layer 1's hidden probabilities.
-    np.testing.assert_allclose(dbn.rbms_[1].visible_mean_,
-                               dbn.rbms_[0].transform(X[:300]).mean(axis=0))
+    np.testing.assert_allclose(
+        dbn.rbms_[1].visible_mean_, dbn.rbms_[0].transform(X[:300]).mean(axis=0)
+    )
     np.testing.assert_allclose(
         dbn.transform(X[:5]),
         dbn.rbms_[2].transform(dbn.rbms_[1].transform(dbn.rbms_[0].transform(X[:5]))),
@@ -60,8 +64,13 @@ def test_greedy_stack_is_tied_and_layers_are_rbms(binary_digits):
 
 def test_wake_sleep_unties_the_weights(binary_digits):
     X, _ = binary_digits
-    dbn = DBN((20, 10), n_iter=2, fine_tuning="wake-sleep", fine_tuning_n_iter=2,
-              random_state=0).fit(X[:300])
+    dbn = DBN(
+        (20, 10),
+        n_iter=2,
+        fine_tuning="wake-sleep",
+        fine_tuning_n_iter=2,
+        random_state=0,
+    ).fit(X[:300])
     assert dbn.n_iter_ == 2
     G, R = dbn.generative_weights_[0], dbn.recognition_weights_[0]
     assert np.abs(G - R.T).max() > 1e-3
@@ -83,7 +92,9 @@ def test_generative_delta_is_the_hand_computed_delta_rule():
     for i, j in itertools.product(range(3), range(2)):
         expected = 0.0
         for n in range(5):
-            p_i = 1 / (1 + np.exp(-(g[i] + sum(G[i, k] * above[n, k] for k in range(2)))))
+            p_i = 1 / (
+                1 + np.exp(-(g[i] + sum(G[i, k] * above[n, k] for k in range(2))))
+            )
             expected += above[n, j] * (below[n, i] - p_i) / 5
         assert dG[i, j] == pytest.approx(expected, abs=1e-12)
     p = expit(above @ G.T + g)
@@ -99,34 +110,52 @@ def test_recognition_delta_is_the_hand_computed_delta_rule():
     for j, i in itertools.product(range(2), range(3)):
         expected = 0.0
         for n in range(4):
-            q_j = 1 / (1 + np.exp(-(r[j] + sum(R[j, k] * below[n, k] for k in range(3)))))
+            q_j = 1 / (
+                1 + np.exp(-(r[j] + sum(R[j, k] * below[n, k] for k in range(3))))
+            )
             expected += below[n, i] * (above[n, j] - q_j) / 4
         assert dR[j, i] == pytest.approx(expected, abs=1e-12)
-    np.testing.assert_allclose(dr, (above - expit(below @ R.T + r)).mean(axis=0),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        dr, (above - expit(below @ R.T + r)).mean(axis=0), atol=1e-12
+    )
 
 
 def test_wake_sleep_step_updates_each_layer_from_its_own_two_layers():
     """On a 5-4-3-2 network, every change equals its local rule on two layers."""
     rng = np.random.default_rng(0)
     sizes = [5, 4, 3]
-    recognition = [[rng.normal(size=(a, b)), rng.normal(size=a)]
-                   for b, a in zip(sizes[:-1], sizes[1:])]
-    generative = [[rng.normal(size=(b, a)), rng.normal(size=b)]
-                  for b, a in zip(sizes[:-1], sizes[1:])]
+    recognition = [
+        [rng.normal(size=(a, b)), rng.normal(size=a)]
+        for b, a in zip(sizes[:-1], sizes[1:])
+    ]
+    generative = [
+        [rng.normal(size=(b, a)), rng.normal(size=b)]
+        for b, a in zip(sizes[:-1], sizes[1:])
+    ]
     top = [rng.normal(size=(2, 3)), rng.normal(size=3), rng.normal(size=2)]
     before_rec = [[w.copy(), b.copy()] for w, b in recognition]
     before_gen = [[w.copy(), b.copy()] for w, b in generative]
     before_top = [p.copy() for p in top]
     V = (rng.random((6, 5)) < 0.5).astype(float)
-    ws = _kernels.Workspace.allocate(6, top[0], np.zeros((6, 2)),
-                                     [np.zeros_like(p) for p in top])
+    ws = _kernels.Workspace.allocate(
+        6, top[0], np.zeros((6, 2)), [np.zeros_like(p) for p in top]
+    )
     lr, decay = 0.1, 0.01
     buffers = [np.empty_like(G) for G, _ in generative] + [
-        np.empty_like(R) for R, _ in recognition]
+        np.empty_like(R) for R, _ in recognition
+    ]
     states, fantasy = _kernels.wake_sleep_step(
-        V, recognition, generative, top, ws, np.random.default_rng(3), buffers,
-        learning_rate=lr, weight_decay=decay, n_gibbs_steps=2)
+        V,
+        recognition,
+        generative,
+        top,
+        ws,
+        np.random.default_rng(3),
+        buffers,
+        learning_rate=lr,
+        weight_decay=decay,
+        n_gibbs_steps=2,
+    )
 
     assert len(states) == len(fantasy) == 3
     np.testing.assert_array_equal(states[0], V)
@@ -139,7 +168,9 @@ def test_wake_sleep_step_updates_each_layer_from_its_own_two_layers():
         # Recognition layer: sleep (fantasy) states of its own two layers only.
         R, r = before_rec[layer]
         dR, dr = _kernels.recognition_delta(fantasy[layer], fantasy[layer + 1], R, r)
-        np.testing.assert_allclose(recognition[layer][0], (1 - lr * decay) * R + lr * dR)
+        np.testing.assert_allclose(
+            recognition[layer][0], (1 - lr * decay) * R + lr * dR
+        )
         np.testing.assert_allclose(recognition[layer][1], r + lr * dr)
     # The top RBM: a contrastive update from its data (the top wake state) and its
     # chain's negative state, which is where the sleep pass began.
@@ -161,8 +192,9 @@ def test_wake_sleep_step_updates_each_layer_from_its_own_two_layers():
 def test_one_layer_dbn_scores_like_its_rbm(binary_digits):
     X, _ = binary_digits
     dbn = DBN((16,), n_iter=3, random_state=0).fit(X[:500])
-    np.testing.assert_array_equal(dbn.score_samples(X[500:600]),
-                                  dbn.rbms_[0].score_samples(X[500:600]))
+    np.testing.assert_array_equal(
+        dbn.score_samples(X[500:600]), dbn.rbms_[0].score_samples(X[500:600])
+    )
     np.testing.assert_array_equal(dbn.transform(X[:5]), dbn.rbms_[0].transform(X[:5]))
 
 
@@ -196,9 +228,16 @@ def exact_bound(dbn, V):
 def test_bound_never_exceeds_exact_log_likelihood(fine_tuning):
     rng = np.random.default_rng(0)
     X = (rng.random((60, 4)) < [0.2, 0.8, 0.5, 0.3]).astype(float)
-    dbn = DBN((3, 2), n_iter=20, learning_rate=0.1, batch_size=5,
-              fine_tuning=fine_tuning, fine_tuning_n_iter=20,
-              n_bound_samples=4000, random_state=0).fit(X)
+    dbn = DBN(
+        (3, 2),
+        n_iter=20,
+        learning_rate=0.1,
+        batch_size=5,
+        fine_tuning=fine_tuning,
+        fine_tuning_n_iter=20,
+        n_bound_samples=4000,
+        random_state=0,
+    ).fit(X)
     V = all_binary(4)
     exact = exact_log_likelihood(dbn, V)
     bound = exact_bound(dbn, V)
@@ -223,8 +262,7 @@ def test_score_samples_is_deterministic_and_row_independent(binary_digits):
 def test_wake_sleep_improves_bound_and_reconstruction_on_digits(binary_digits):
     X, _ = binary_digits
     X_train, X_test = train_test_split(X, test_size=0.25, random_state=0)
-    params = dict(hidden_layer_sizes=(100, 20), random_state=0,
-                  fine_tuning_n_iter=20)
+    params = dict(hidden_layer_sizes=(100, 20), random_state=0, fine_tuning_n_iter=20)
     greedy = DBN(**params).fit(X_train)
     tuned = DBN(fine_tuning="wake-sleep", **params).fit(X_train)
 
@@ -239,7 +277,8 @@ def test_wake_sleep_improves_bound_and_reconstruction_on_digits(binary_digits):
 def test_dbn_pipeline_classifies_digits(digits):
     X, y = digits
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.25, stratify=y, random_state=0)
+        X, y, test_size=0.25, stratify=y, random_state=0
+    )
     head = LogisticRegression(C=100, max_iter=5000)
     dbn = make_pipeline(DBN((100, 100), n_iter=10, random_state=0), head)
     # Measured: 0.87; the one-layer RBM pipeline of the same width reaches 0.95, so
@@ -249,14 +288,19 @@ def test_dbn_pipeline_classifies_digits(digits):
 
 def test_grid_search_over_dbn_pipeline(digits):
     X, y = digits
-    pipeline = make_pipeline(DBN(n_iter=3, fine_tuning_n_iter=2, random_state=0),
-                             LogisticRegression(C=100, max_iter=2000))
+    pipeline = make_pipeline(
+        DBN(n_iter=3, fine_tuning_n_iter=2, random_state=0),
+        LogisticRegression(C=100, max_iter=2000),
+    )
     search = GridSearchCV(
         pipeline,
-        {"dbn__hidden_layer_sizes": [(16,), (64, 64)],
-         "dbn__fine_tuning": [None, "wake-sleep"],
-         "dbn__learning_rate": [0.05]},
-        cv=2, n_jobs=2,
+        {
+            "dbn__hidden_layer_sizes": [(16,), (64, 64)],
+            "dbn__fine_tuning": [None, "wake-sleep"],
+            "dbn__learning_rate": [0.05],
+        },
+        cv=2,
+        n_jobs=2,
     ).fit(X[:500], y[:500])
     assert search.best_params_ in search.cv_results_["params"]
     assert len(search.cv_results_["params"]) == 4
@@ -276,16 +320,22 @@ def test_partial_fit_only_without_fine_tuning(binary_digits):
         for chunk in np.array_split(X[:1000], 5):
             dbn.partial_fit(chunk)
     assert [rbm.n_iter_ for rbm in dbn.rbms_] == [20, 20]
-    np.testing.assert_array_equal(dbn.generative_weights_[0],
-                                  dbn.recognition_weights_[0].T)
+    np.testing.assert_array_equal(
+        dbn.generative_weights_[0], dbn.recognition_weights_[0].T
+    )
     untrained = DBN((16, 8), n_iter=1, learning_rate=1e-9, random_state=0).fit(X[:1000])
     assert dbn.score(X[1000:]) > untrained.score(X[1000:]) + 1.0
 
 
 def test_sample_is_seeded_binary_and_pure(binary_digits):
     X, _ = binary_digits
-    dbn = DBN((32, 16), n_iter=3, fine_tuning="wake-sleep", fine_tuning_n_iter=1,
-              random_state=0).fit(X[:400])
+    dbn = DBN(
+        (32, 16),
+        n_iter=3,
+        fine_tuning="wake-sleep",
+        fine_tuning_n_iter=1,
+        random_state=0,
+    ).fit(X[:400])
     before = pickle.dumps(dbn)
     fantasies = dbn.sample(20, n_steps=50, random_state=0)
     assert fantasies.shape == (20, 64) and set(np.unique(fantasies)) <= {0.0, 1.0}
@@ -301,14 +351,21 @@ def test_sample_is_seeded_binary_and_pure(binary_digits):
 def test_dense_sparse_float32_and_seeds(digits):
     X, _ = digits
     X = X[:200]
-    params = dict(hidden_layer_sizes=(12, 6), n_iter=2, fine_tuning="wake-sleep",
-                  fine_tuning_n_iter=2, random_state=3)
+    params = dict(
+        hidden_layer_sizes=(12, 6),
+        n_iter=2,
+        fine_tuning="wake-sleep",
+        fine_tuning_n_iter=2,
+        random_state=3,
+    )
     dense = DBN(**params).fit(X)
     again = DBN(**params).fit(X)
     sparse = DBN(**params).fit(sp.csr_matrix(X))
-    for a, b, c in zip(dense.recognition_weights_ + dense.generative_weights_,
-                       again.recognition_weights_ + again.generative_weights_,
-                       sparse.recognition_weights_ + sparse.generative_weights_):
+    for a, b, c in zip(
+        dense.recognition_weights_ + dense.generative_weights_,
+        again.recognition_weights_ + again.generative_weights_,
+        sparse.recognition_weights_ + sparse.generative_weights_,
+    ):
         np.testing.assert_array_equal(a, b)
         np.testing.assert_allclose(a, c, atol=1e-10)
     X32 = X.astype(np.float32)
@@ -323,8 +380,13 @@ def test_dense_sparse_float32_and_seeds(digits):
 def test_divergence_in_fine_tuning_names_the_learning_rate():
     X = np.ones((20, 4))
     X[::2] = 0
-    dbn = DBN((3, 2), n_iter=1, fine_tuning="wake-sleep",
-              fine_tuning_learning_rate=1e308, random_state=0)
+    dbn = DBN(
+        (3, 2),
+        n_iter=1,
+        fine_tuning="wake-sleep",
+        fine_tuning_learning_rate=1e308,
+        random_state=0,
+    )
     with pytest.raises(FloatingPointError, match="learning_rate"):
         dbn.fit(X)
 
@@ -336,8 +398,14 @@ def test_bad_hidden_layer_sizes():
 
 def test_verbose_lines_for_each_layer_and_fine_tuning(capsys, digits):
     X, _ = digits
-    DBN((5, 3), n_iter=2, fine_tuning="wake-sleep", fine_tuning_n_iter=2,
-        verbose=1, random_state=0).fit(X[:100])
+    DBN(
+        (5, 3),
+        n_iter=2,
+        fine_tuning="wake-sleep",
+        fine_tuning_n_iter=2,
+        verbose=1,
+        random_state=0,
+    ).fit(X[:100])
     out = capsys.readouterr().out
     assert out.count("pretraining layer") == 2
     assert out.count("[RBM] epoch") == 4

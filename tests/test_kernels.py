@@ -95,7 +95,7 @@ def test_sample_bernoulli_frequencies():
     sample = _kernels.sample_bernoulli(P, rng, out, np.empty_like(P))
     assert sample.dtype == np.float32
     assert set(np.unique(sample)) <= {0.0, 1.0}
-    # 20000 draws: the standard error of a frequency is at most 0.0036; 0.015 is 4 sigma.
+    # 20000 draws: a frequency's standard error is at most 0.0036; 0.015 is 4 sigma.
     np.testing.assert_allclose(sample.mean(axis=0), P[0], atol=0.015)
 
 
@@ -113,8 +113,10 @@ def exact_gradient(W, b, c, data):
 def estimated_gradient(W, b, c, data, n_steps, persistent, seed=0):
     n = len(data)
     ws = _kernels.Workspace.allocate(
-        n, W, np.zeros((n, N_HIDDEN)), (np.zeros_like(W), np.zeros(N_VISIBLE),
-                                        np.zeros(N_HIDDEN))
+        n,
+        W,
+        np.zeros((n, N_HIDDEN)),
+        (np.zeros_like(W), np.zeros(N_VISIBLE), np.zeros(N_HIDDEN)),
     )
     ws.visible[:n] = data
     rng = np.random.default_rng(seed)
@@ -161,24 +163,35 @@ def test_apply_update_is_a_momentum_step_on_the_gradient(tiny, training_data):
     n = 64
     data = training_data[::312][:n]
     ws = _kernels.Workspace.allocate(
-        n, W, np.zeros((n, N_HIDDEN)), (np.zeros_like(W), np.zeros(N_VISIBLE),
-                                        np.zeros(N_HIDDEN))
+        n,
+        W,
+        np.zeros((n, N_HIDDEN)),
+        (np.zeros_like(W), np.zeros(N_VISIBLE), np.zeros(N_HIDDEN)),
     )
     ws.visible[:n] = data
     params = [W.copy(), b.copy(), c.copy()]
     rng = np.random.default_rng(0)
-    n_negative = _kernels.contrastive_phases(*params, n, ws, rng, persistent=False,
-                                             n_steps=1)
+    n_negative = _kernels.contrastive_phases(
+        *params, n, ws, rng, persistent=False, n_steps=1
+    )
     gradient = _kernels.log_likelihood_gradient(*params, n, n_negative, ws)
     lr, decay, momentum = 0.1, 0.01, 0.5
     ws.velocity_weights[...] = 1.0
-    _kernels.apply_update(*params, n, n_negative, ws, learning_rate=lr,
-                          momentum=momentum, weight_decay=decay)
+    _kernels.apply_update(
+        *params,
+        n,
+        n_negative,
+        ws,
+        learning_rate=lr,
+        momentum=momentum,
+        weight_decay=decay,
+    )
     # Weight decay shrinks the weights directly; the velocity carries the gradient.
     expected_velocity = momentum * 1.0 + lr * gradient[0]
     np.testing.assert_allclose(ws.velocity_weights, expected_velocity, atol=1e-12)
-    np.testing.assert_allclose(params[0], (1 - lr * decay) * W + expected_velocity,
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        params[0], (1 - lr * decay) * W + expected_velocity, atol=1e-12
+    )
     np.testing.assert_allclose(params[1], b + lr * gradient[1], atol=1e-12)
     np.testing.assert_allclose(params[2], c + lr * gradient[2], atol=1e-12)
 
@@ -187,16 +200,27 @@ def test_sparsity_penalty_lowers_hidden_biases_of_overactive_units(tiny):
     W, b, c = tiny
     n = 8
     ws = _kernels.Workspace.allocate(
-        n, W, np.zeros((n, N_HIDDEN)), (np.zeros_like(W), np.zeros(N_VISIBLE),
-                                        np.zeros(N_HIDDEN))
+        n,
+        W,
+        np.zeros((n, N_HIDDEN)),
+        (np.zeros_like(W), np.zeros(N_VISIBLE), np.zeros(N_HIDDEN)),
     )
     ws.visible[:n] = 1.0
     ws.visible[n : 2 * n] = 1.0
     ws.hidden[: 2 * n] = 0.5  # positive and negative statistics cancel exactly
     penalty = np.array([0.2, 0.0, -0.2])
     params = [W.copy(), b.copy(), c.copy()]
-    _kernels.apply_update(*params, n, n, ws, learning_rate=0.5, momentum=0.0,
-                          weight_decay=0.0, sparsity_penalty=penalty)
+    _kernels.apply_update(
+        *params,
+        n,
+        n,
+        ws,
+        learning_rate=0.5,
+        momentum=0.0,
+        weight_decay=0.0,
+        sparsity_penalty=penalty,
+    )
     np.testing.assert_allclose(params[2] - c, -0.5 * penalty, atol=1e-12)
-    np.testing.assert_allclose(params[0] - W, np.outer(-0.5 * penalty, np.ones(4)),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        params[0] - W, np.outer(-0.5 * penalty, np.ones(4)), atol=1e-12
+    )

@@ -40,8 +40,9 @@ def fitted_params(rbm):
 def test_score_samples_is_a_normalised_distribution():
     rng = np.random.default_rng(0)
     X = (rng.random((40, 6)) < 0.3).astype(float)
-    rbm = RBM(n_components=4, n_iter=30, batch_size=5, learning_rate=0.1,
-              random_state=0).fit(X)
+    rbm = RBM(
+        n_components=4, n_iter=30, batch_size=5, learning_rate=0.1, random_state=0
+    ).fit(X)
     every_state = np.array(list(itertools.product([0.0, 1.0], repeat=6)))
     total = np.exp(rbm.score_samples(every_state)).sum()
     assert total == pytest.approx(1.0, abs=1e-10)
@@ -103,8 +104,9 @@ def test_training_improves_held_out_likelihood(binary_digits):
 def test_pipeline_and_grid_search_on_digits(digits):
     X, y = digits
     X, y = X[:600], y[:600]
-    pipeline = make_pipeline(RBM(n_iter=5, random_state=0),
-                             LogisticRegression(C=100, max_iter=2000))
+    pipeline = make_pipeline(
+        RBM(n_iter=5, random_state=0), LogisticRegression(C=100, max_iter=2000)
+    )
     search = GridSearchCV(
         pipeline,
         {"rbm__n_components": [16, 64], "rbm__learning_rate": [0.01, 0.05]},
@@ -161,10 +163,12 @@ def test_sparse_and_dense_fits_are_identical(digits):
     # biases' initial value): ~1e-16, still below 1e-12 after training.
     for a, b in zip(fitted_params(dense), fitted_params(sparse)):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(dense.transform(sp.csr_matrix(X)), dense.transform(X),
-                               atol=1e-12)
-    np.testing.assert_allclose(sparse.score_samples(sp.csr_matrix(X)),
-                               dense.score_samples(X), atol=1e-9)
+    np.testing.assert_allclose(
+        dense.transform(sp.csr_matrix(X)), dense.transform(X), atol=1e-12
+    )
+    np.testing.assert_allclose(
+        sparse.score_samples(sp.csr_matrix(X)), dense.score_samples(X), atol=1e-9
+    )
 
 
 def test_float32_is_kept_and_agrees_with_float64(binary_digits):
@@ -184,8 +188,9 @@ def test_float32_is_kept_and_agrees_with_float64(binary_digits):
     )
     rbm64._log_partition_cache = None
     np.testing.assert_allclose(rbm32.transform(X32), rbm64.transform(X), atol=1e-5)
-    np.testing.assert_allclose(rbm32.score_samples(X32), rbm64.score_samples(X),
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        rbm32.score_samples(X32), rbm64.score_samples(X), rtol=1e-5
+    )
     # Trained separately (float32 and float64 uniforms are different random streams),
     # held-out likelihoods agree to within 1 nat; over 6 seeds each, the float64
     # scores spanned 0.3 nats and the float32 mean was 0.2 nats lower.
@@ -212,8 +217,9 @@ def test_pickle_and_joblib_round_trip(tmp_path, binary_digits):
 @pytest.mark.parametrize("method", ["cd", "pcd"])
 def test_same_seed_gives_bit_identical_fits(digits, method):
     X, _ = digits
-    params = dict(n_components=10, n_iter=3, method=method, n_gibbs_steps=2,
-                  sparsity_target=0.1)
+    params = dict(
+        n_components=10, n_iter=3, method=method, n_gibbs_steps=2, sparsity_target=0.1
+    )
     a = RBM(random_state=7, **params).fit(X[:300])
     b = RBM(random_state=7, **params).fit(X[:300])
     c = RBM(random_state=8, **params).fit(X[:300])
@@ -327,6 +333,8 @@ def test_verbose_prints_one_line_per_epoch_without_changing_the_fit(capsys, digi
     loud = RBM(n_components=5, n_iter=3, random_state=0, verbose=1).fit(X[:100])
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 3
-    assert all("reconstruction error" in line and "pseudo-log-likelihood" in line
-               for line in lines)
+    assert all(
+        "reconstruction error" in line and "pseudo-log-likelihood" in line
+        for line in lines
+    )
     np.testing.assert_array_equal(quiet.components_, loud.components_)
