@@ -1,0 +1,40 @@
+"""Sphinx configuration of the skdbn documentation."""
+
+import skdbn
+
+project = "skdbn"
+author = "The skdbn developers"
+copyright = "2026, The skdbn developers"
+release = skdbn.__version__
+version = skdbn.__version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+]
+
+autosummary_generate = True
+autodoc_default_options = {"members": True, "inherited-members": False}
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+
+intersphinx_mapping = {}
+
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "download_all_examples": False,
+    "within_subsection_order": "FileNameSortKey",
+    "reference_url": {"skdbn": None},
+}
+
+html_theme = "pydata_sphinx_theme"
+html_title = "skdbn"
+html_theme_options = {"navigation_with_keys": False}
+exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py",
+                    "auto_examples/*.zip", "auto_examples/*.md5", "**.codeobj.json"]
