@@ -18,7 +18,16 @@ extensions = [
 ]
 
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+# The set_*_request methods are sklearn's metadata-routing plumbing, generated on
+# every estimator; their docstrings point into sklearn's own documentation.
+autodoc_default_options = {
+    "members": True,
+    "inherited-members": False,
+    "exclude-members": ",".join(
+        f"set_{method}_request"
+        for method in ("fit", "partial_fit", "score", "transform", "inverse_transform")
+    ),
+}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 

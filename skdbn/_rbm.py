@@ -166,7 +166,7 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string feature names.
 
     See Also
@@ -339,8 +339,13 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         W, b, c = self.components_, self.intercept_visible_, self.intercept_hidden_
         batch_size = min(self.batch_size, X.shape[0])
         persistent = self.method == "pcd"
+        # The chains keep the batch size they were created with, even if
+        # set_params changed it since.
         ws = _kernels.Workspace.allocate(
-            self.batch_size, W, self.persistent_hidden_, self._velocity
+            max(self.batch_size, len(self.persistent_hidden_)),
+            W,
+            self.persistent_hidden_,
+            self._velocity,
         )
         for batch in gen_batches(len(order), batch_size):
             rows = order[batch]

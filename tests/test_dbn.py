@@ -7,25 +7,11 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from scipy.special import expit, logsumexp
-from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import MinMaxScaler
 
 from skdbn import DBN, RBM, _kernels
-
-
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return MinMaxScaler().fit_transform(X), y
-
-
-@pytest.fixture(scope="module")
-def binary_digits(digits):
-    X, y = digits
-    return (X > 0.5).astype(np.float64), y
 
 
 def all_binary(n):

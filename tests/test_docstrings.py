@@ -11,8 +11,18 @@ from skdbn import datasets  # noqa: E402
 
 # Checks sklearn also leaves out: summary/extended-summary layout details, "See Also"
 # and "Examples" on every method, and the return-value name rules of numpydoc.
-IGNORED = {"GL01", "GL02", "ES01", "SA01", "EX01", "RT02", "PR09", "RT05", "SS05",
-           "GL08"}
+IGNORED = {
+    "GL01",
+    "GL02",
+    "ES01",
+    "SA01",
+    "EX01",
+    "RT02",
+    "PR09",
+    "RT05",
+    "SS05",
+    "GL08",
+}
 
 
 def public_objects():
@@ -31,6 +41,7 @@ def public_objects():
 @pytest.mark.parametrize("name", sorted(public_objects()))
 def test_docstring(name):
     result = numpydoc_validate.validate(name)
-    errors = [(code, message) for code, message in result["errors"]
-              if code not in IGNORED]
+    errors = [
+        (code, message) for code, message in result["errors"] if code not in IGNORED
+    ]
     assert not errors, "\n".join(f"{code}: {message}" for code, message in errors)

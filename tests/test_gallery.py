@@ -29,12 +29,14 @@ def test_nudged_digits_shape_and_shifts():
 def test_gallery_settings_match_or_beat_sklearn():
     """Gallery settings: 100 units, learning rate 0.06, 10 epochs, C=6000."""
     X, y = load_nudged_digits()
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2,
-                                                        random_state=0)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.2, random_state=0
+    )
     head = LogisticRegression(C=6000, max_iter=1000)
     settings = dict(n_components=100, learning_rate=0.06, n_iter=10, random_state=0)
     accuracy = {}
-    for name, rbm in (("sklearn", BernoulliRBM(**settings)), ("skdbn", RBM(**settings))):
+    contenders = {"sklearn": BernoulliRBM(**settings), "skdbn": RBM(**settings)}
+    for name, rbm in contenders.items():
         model = make_pipeline(rbm, clone(head))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)

@@ -9,25 +9,11 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from sklearn.base import clone
-from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import MinMaxScaler
 
 from skdbn import RBM
-
-
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return MinMaxScaler().fit_transform(X), y
-
-
-@pytest.fixture(scope="module")
-def binary_digits(digits):
-    X, y = digits
-    return (X > 0.5).astype(np.float64), y
 
 
 def fitted_params(rbm):
