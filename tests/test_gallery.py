@@ -41,6 +41,6 @@ def test_gallery_settings_match_or_beat_sklearn():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             accuracy[name] = model.fit(X_train, y_train).score(X_test, y_test)
-    # Measured: both 0.9366 (raw pixels: 0.805).
+    # Measured: sklearn 0.9366, skdbn 0.9371 (raw pixels: 0.805).
     assert accuracy["sklearn"] > 0.9
     assert accuracy["skdbn"] >= accuracy["sklearn"]
