@@ -35,7 +35,7 @@ if train is not None:
     rows = rng.choice(len(train.data), 10000, replace=False)
     X_train, y_train = train.data[rows], train.target[rows]
     models = {
-        "raw pixels": LogisticRegression(max_iter=300),
+        "raw pixels": LogisticRegression(max_iter=2000),
         "RBM (256 units, 10 epochs)": make_pipeline(
             RBM(
                 n_components=256,
@@ -44,7 +44,7 @@ if train is not None:
                 learning_rate=0.02,
                 random_state=0,
             ),
-            LogisticRegression(max_iter=300),
+            LogisticRegression(max_iter=2000),
         ),
     }
     for name, model in models.items():

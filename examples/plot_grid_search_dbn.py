@@ -33,6 +33,7 @@ search = GridSearchCV(pipeline, grid, cv=3, n_jobs=2).fit(X, y)
 # The results, best first. With one layer, "wake-sleep" only fine-tunes the single
 # (top) RBM.
 results = pd.DataFrame(search.cv_results_)
+results["param_dbn__fine_tuning"] = results["param_dbn__fine_tuning"].fillna("none")
 columns = [
     "param_dbn__hidden_layer_sizes",
     "param_dbn__fine_tuning",
