@@ -39,7 +39,6 @@ sphinx_gallery_conf = {
     "filename_pattern": r"/plot_",
     "download_all_examples": False,
     "within_subsection_order": "FileNameSortKey",
-    "reference_url": {"skdbn": None},
 }
 
 html_theme = "pydata_sphinx_theme"

@@ -253,7 +253,6 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         X = self._validate_visible(X, reset=True)
         rng = _as_generator(self.random_state)
-        self._rng = rng
         self.rbms_ = []
         layer_input = X
         for size in self._layer_sizes():

@@ -276,8 +276,8 @@ def log_likelihood_gradient(W, b, c, n_positive, n_negative, ws):
     """Gradient estimate from the stacked buffers of ``contrastive_phases``.
 
     Returns (dW, db, dc): <v h>_data - <v h>_model and the matching bias terms, each
-    expectation a mean over its own rows. Used by tests and by wake-sleep's top RBM;
-    training itself folds this into ``apply_update``.
+    expectation a mean over its own rows: the estimate itself, for inspection and for
+    the tests against the exact gradient. Training folds it into ``apply_update``.
     """
     rows = slice(0, n_positive + n_negative)
     hidden = ws.hidden[rows].copy()

@@ -187,14 +187,16 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     Examples
     --------
+    >>> import itertools
     >>> import numpy as np
     >>> from skdbn import RBM
     >>> X = np.array([[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1]])
     >>> rbm = RBM(n_components=2, random_state=0).fit(X)
     >>> rbm.transform(X).shape
     (4, 2)
-    >>> bool(np.isclose(np.exp(rbm.score_samples([[0, 0, 0]])), 0.1, atol=0.1))
-    True
+    >>> every_state = list(itertools.product([0, 1], repeat=3))
+    >>> round(float(np.exp(rbm.score_samples(every_state)).sum()), 6)
+    1.0
     """
 
     _parameter_constraints: dict = {
