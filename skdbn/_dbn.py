@@ -112,7 +112,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Seeds: each layer's RBM (initial weights, sample order, Gibbs samples), the
         sample order and every stochastic state of wake-sleep, the annealed
         importance sampling of the top RBM's log partition function, and the
-        recognition samples of ``score_samples``. Pass an int for bit-identical
+        recognition samples of ``score_samples`` (drawn once per fit, so scores are
+        deterministic even with None). Pass an int for bit-identical
         results.
 
     verbose : int, default=0
@@ -253,6 +254,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         X = self._validate_visible(X, reset=True)
         rng = _as_generator(self.random_state)
+        self._bound_seed = int(rng.integers(np.iinfo(np.int32).max))
         self.rbms_ = []
         layer_input = X
         for size in self._layer_sizes():
@@ -299,11 +301,21 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         first_call = not hasattr(self, "rbms_")
         X = self._validate_visible(X, reset=first_call)
         if first_call:
-            self._rng = _as_generator(self.random_state)
-            self.rbms_ = [
-                self._layer_rbm(size, self._rng) for size in self._layer_sizes()
-            ]
+            rng = _as_generator(self.random_state)
+            self._bound_seed = int(rng.integers(np.iinfo(np.int32).max))
+            self.rbms_ = [self._layer_rbm(size, rng) for size in self._layer_sizes()]
             self.n_iter_ = 0
+        elif self.n_iter_:
+            raise ValueError(
+                "partial_fit would discard the wake-sleep fine-tuning of this DBN "
+                "(it re-ties the weights to the pretrained RBMs); call fit instead."
+            )
+        elif [rbm.n_components for rbm in self.rbms_] != list(self._layer_sizes()):
+            raise ValueError(
+                f"hidden_layer_sizes is now {tuple(self.hidden_layer_sizes)}, but the "
+                f"fitted layers have {tuple(r.n_components for r in self.rbms_)} "
+                "units; call fit to start again with the new sizes."
+            )
         layer_input = X
         for index, rbm in enumerate(self.rbms_):
             rbm.partial_fit(layer_input)
@@ -400,7 +412,15 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             rows = np.sort(order[:_N_MONITOR_ROWS])
             V = X[rows]
             V = V.toarray() if sp.issparse(V) else V
-            error = float(np.mean((self.inverse_transform(self.transform(V)) - V) ** 2))
+            below = self._up_pass(V)[-1]
+            top_hidden = _kernels.hidden_probabilities(
+                below, top.components_, top.intercept_hidden_
+            )
+            top_visible = _kernels.visible_probabilities(
+                top_hidden, top.components_, top.intercept_visible_
+            )
+            reconstruction = _kernels.down_pass(top_visible, self._generative())
+            error = float(np.mean((reconstruction - V) ** 2))
             print(
                 f"[DBN] wake-sleep epoch {self.n_iter_:3d}  "
                 f"{time.perf_counter() - start:7.2f}s  "
@@ -534,7 +554,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         X = self._validate_visible(X, reset=False)
         X = X.toarray() if sp.issparse(X) else X
         top = self.top_rbm_
-        rng = _as_generator(self.random_state)
+        # Recognition samples from a seed fixed at fit time: the bound is the same
+        # for a row however often, and beside whichever rows, it is scored.
+        rng = np.random.default_rng(self._bound_seed)
         uniforms = [
             rng.random((self.n_bound_samples, len(r)), dtype=X.dtype)
             for r in self.recognition_intercepts_

@@ -126,7 +126,7 @@ def log_partition_exact(W, b, c, *, enumerate_layer="smaller", chunk_size=8192):
 
 
 def ais_schedule(n_betas):
-    """Inverse temperatures 0 = beta_0 < ... < beta_{K} = 1 for AIS.
+    """Inverse temperatures 0 = beta_0 < ... < beta_K = 1 for AIS, K ~ n_betas.
 
     The spacing of Salakhutdinov & Murray (2008), scaled to ``n_betas`` points:
     500/14500 of them evenly on [0, 0.5], 4000/14500 on [0.5, 0.9] and the rest on
@@ -306,9 +306,10 @@ def apply_update(
     """One momentum step of gradient ascent on the log-likelihood, in place.
 
     velocity <- momentum * velocity + learning_rate * gradient, then
-    W <- (1 - learning_rate * weight_decay) W + velocity_W (biases likewise, without
-    decay). Weight decay scales the weights directly rather than entering the
-    velocity: two passes over the weights fewer per batch, and the same fixed point.
+    W <- (1 - learning_rate * weight_decay / (1 - momentum)) W + velocity_W (biases
+    likewise, without decay). Weight decay scales the weights directly rather than
+    entering the velocity: two passes over the weights fewer per batch, and the same
+    fixed point (gradient = weight_decay * W) as decay inside the velocity.
     The weight gradient is a single GEMM over the stacked
     buffers: the positive rows are pre-scaled by learning_rate / n_positive and the
     negative rows by -learning_rate / n_negative (cheap: they are batch-sized).
@@ -323,18 +324,21 @@ def apply_update(
     negative_scale = learning_rate / n_negative
     hidden[:n_positive] *= positive_scale
     hidden[n_positive:] *= -negative_scale
+    if sparsity_penalty is not None:
+        # Subtracting penalty / n from every positive row makes the one GEMM (and the
+        # column sum) also carry -learning_rate * penalty (x) mean(v_data).
+        hidden[:n_positive] -= positive_scale * sparsity_penalty
 
     step_weights = np.matmul(hidden.T, visible, out=ws.gradient)
     step_hidden = hidden.sum(axis=0)
     step_visible = visible[:n_positive].sum(axis=0)
     step_visible *= positive_scale
     step_visible -= negative_scale * visible[n_positive:].sum(axis=0)
-    if sparsity_penalty is not None:
-        step_hidden -= learning_rate * sparsity_penalty
-        mean_visible = visible[:n_positive].mean(axis=0)
-        step_weights -= np.outer(learning_rate * sparsity_penalty, mean_visible)
     if weight_decay:
-        W *= 1.0 - learning_rate * weight_decay
+        # Divided by (1 - momentum): the velocity amplifies gradient steps by that
+        # factor, so the decay must match for the guide's fixed point gradient =
+        # weight_decay * W.
+        W *= 1.0 - learning_rate * weight_decay / (1.0 - momentum)
     for velocity, step, param in (
         (ws.velocity_weights, step_weights, W),
         (ws.velocity_visible, step_visible, b),

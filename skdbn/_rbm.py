@@ -294,6 +294,11 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         X = self._validate_visible(X, reset=first_call)
         if first_call:
             self._initialize(X, _as_generator(self.random_state))
+        elif self.components_.shape[0] != self.n_components:
+            raise ValueError(
+                f"n_components is now {self.n_components}, but the fitted model has "
+                f"{self.components_.shape[0]} hidden units; call fit to start again."
+            )
         else:
             self.n_samples_seen_ += X.shape[0]
             self.visible_mean_ += (
@@ -525,6 +530,10 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"method must be 'auto', 'exact' or 'ais'; got {method!r}."
             )
+        if n_runs < 1 or n_betas < 3:
+            raise ValueError(
+                f"AIS needs n_runs >= 1 and n_betas >= 3; got {n_runs} and {n_betas}."
+            )
         if method == "auto":
             method = "exact" if min(W.shape) <= _kernels.MAX_EXACT_UNITS else "ais"
         if method == "exact":
@@ -644,6 +653,8 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             Binary visible samples, or their probabilities.
         """
         check_is_fitted(self)
+        if n_steps < 1:
+            raise ValueError(f"n_steps must be at least 1; got {n_steps}.")
         rng = _as_generator(random_state)
         W = self.components_
         dtype = W.dtype

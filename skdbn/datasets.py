@@ -50,7 +50,9 @@ def read_idx(path):
         raise ValueError(
             f"{path} is truncated or corrupt: {len(data)} bytes, expected {expected}."
         )
-    return np.frombuffer(data, dtype=dtype, offset=offset).reshape(shape)
+    array = np.frombuffer(data, dtype=dtype, offset=offset).reshape(shape)
+    # A writable copy in the machine's byte order (IDX stores big-endian).
+    return array.astype(dtype.newbyteorder("="))
 
 
 def load_fashion_mnist(data_home=None, *, subset="train", dtype=np.float32):

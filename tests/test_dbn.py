@@ -106,6 +106,33 @@ def test_recognition_delta_is_the_hand_computed_delta_rule():
     )
 
 
+def replay_states_independently(V, recognition, generative, top, states, fantasy):
+    """Recompute every wake and sleep state from the same random stream (seed 3).
+
+    The draws come in the order of the algorithm: one uniform per unit for each
+    up-pass layer, then CD-2 in the top RBM (hidden sample from the data, visible
+    sample, hidden sample, visible sample), then the sampled generative layers of
+    the down-pass, top first (the bottom layer stays probabilities).
+    """
+    rng = np.random.default_rng(3)
+    expected = [V]
+    for R, r in recognition:
+        q = expit(expected[-1] @ R.T + r)
+        expected.append((rng.random(q.shape) < q).astype(float))
+    W, b, c = top
+    h = (rng.random((len(V), W.shape[0])) < expit(expected[-1] @ W.T + c)) * 1.0
+    v = (rng.random((len(V), W.shape[1])) < expit(h @ W + b)) * 1.0
+    h = (rng.random(h.shape) < expit(v @ W.T + c)) * 1.0
+    v = (rng.random(v.shape) < expit(h @ W + b)) * 1.0
+    dream = [v]
+    for layer in (1, 0):
+        G, g = generative[layer]
+        p = expit(dream[0] @ G.T + g)
+        dream.insert(0, (rng.random(p.shape) < p) * 1.0 if layer else p)
+    for got, want in zip(states + fantasy, expected + dream):
+        np.testing.assert_allclose(got, want, atol=1e-12)
+
+
 def test_wake_sleep_step_updates_each_layer_from_its_own_two_layers():
     """On a 5-4-3-2 network, every change equals its local rule on two layers."""
     rng = np.random.default_rng(0)
@@ -145,6 +172,7 @@ def test_wake_sleep_step_updates_each_layer_from_its_own_two_layers():
 
     assert len(states) == len(fantasy) == 3
     np.testing.assert_array_equal(states[0], V)
+    replay_states_independently(V, before_rec, before_gen, before_top, states, fantasy)
     for layer in range(2):
         # Generative layer: wake states of its own two layers only.
         G, g = before_gen[layer]
@@ -229,6 +257,8 @@ def test_bound_never_exceeds_exact_log_likelihood(fine_tuning):
     bound = exact_bound(dbn, V)
     assert np.exp(exact).sum() == pytest.approx(1.0, abs=1e-10)
     assert np.all(bound <= exact + 1e-12)
+    # The package's Monte Carlo estimate stays below the exact log-likelihood too.
+    assert np.all(dbn.score_samples(V) <= exact + 0.05)
     # 4000 shared recognition samples: Monte Carlo error of a few hundredths of a nat.
     np.testing.assert_allclose(dbn.score_samples(V), bound, atol=0.05)
 
@@ -288,9 +318,19 @@ def test_grid_search_over_dbn_pipeline(digits):
         cv=2,
         n_jobs=2,
     ).fit(X[:500], y[:500])
-    assert search.best_params_ in search.cv_results_["params"]
-    assert len(search.cv_results_["params"]) == 4
-    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    scores = dict(
+        zip(
+            [
+                (p["dbn__hidden_layer_sizes"], p["dbn__fine_tuning"])
+                for p in search.cv_results_["params"]
+            ],
+            search.cv_results_["mean_test_score"],
+        )
+    )
+    # fine_tuning reached the DBN through the pipeline: the fine-tuned two-layer
+    # models differ from the greedy ones.
+    assert scores[(64, 64), "wake-sleep"] != scores[(64, 64), None]
+    assert np.all(np.isfinite(list(scores.values())))
     # 3 epochs on 250 rows per fold: far from converged, but far above chance (0.1).
     assert search.best_score_ > 0.5
 
@@ -311,6 +351,28 @@ def test_partial_fit_only_without_fine_tuning(binary_digits):
     )
     untrained = DBN((16, 8), n_iter=1, learning_rate=1e-9, random_state=0).fit(X[:1000])
     assert dbn.score(X[1000:]) > untrained.score(X[1000:]) + 1.0
+
+
+def test_bound_is_deterministic_without_a_seed(binary_digits):
+    X, _ = binary_digits
+    dbn = DBN((20, 10), n_iter=1, n_bound_samples=3).fit(X[:200])
+    scores = dbn.score_samples(X[:30])
+    np.testing.assert_array_equal(scores, dbn.score_samples(X[:30]))
+    np.testing.assert_array_equal(scores[:5], dbn.score_samples(X[:5]))
+
+
+def test_partial_fit_refuses_changed_sizes_or_fine_tuned_models(binary_digits):
+    X, _ = binary_digits
+    dbn = DBN((8, 4), n_iter=1, random_state=0).partial_fit(X[:50])
+    dbn.set_params(hidden_layer_sizes=(8, 5))
+    with pytest.raises(ValueError, match="call fit"):
+        dbn.partial_fit(X[:50])
+    tuned = DBN(
+        (8, 4), n_iter=1, fine_tuning="wake-sleep", fine_tuning_n_iter=1, random_state=0
+    ).fit(X[:50])
+    tuned.set_params(fine_tuning=None)
+    with pytest.raises(ValueError, match="discard the wake-sleep"):
+        tuned.partial_fit(X[:50])
 
 
 def test_sample_is_seeded_binary_and_pure(binary_digits):

@@ -35,12 +35,18 @@ def test_gallery_settings_match_or_beat_sklearn():
     head = LogisticRegression(C=6000, max_iter=1000)
     settings = dict(n_components=100, learning_rate=0.06, n_iter=10, random_state=0)
     accuracy = {}
-    contenders = {"sklearn": BernoulliRBM(**settings), "skdbn": RBM(**settings)}
+    # The gallery's learning rate is a plain step size: momentum 0 keeps it so (our
+    # default momentum of 0.5 would double the effective step).
+    contenders = {
+        "sklearn": BernoulliRBM(**settings),
+        "skdbn": RBM(momentum=0.0, **settings),
+    }
     for name, rbm in contenders.items():
         model = make_pipeline(rbm, clone(head))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             accuracy[name] = model.fit(X_train, y_train).score(X_test, y_test)
-    # Measured: sklearn 0.9366, skdbn 0.9371 (raw pixels: 0.805).
+    # Measured over seeds 0-2 (one BLAS thread): sklearn 0.9377, 0.9382, 0.9405;
+    # skdbn 0.9399, 0.9377, 0.9455.
     assert accuracy["sklearn"] > 0.9
     assert accuracy["skdbn"] >= accuracy["sklearn"]

@@ -189,11 +189,36 @@ def test_apply_update_is_a_momentum_step_on_the_gradient(tiny, training_data):
     # Weight decay shrinks the weights directly; the velocity carries the gradient.
     expected_velocity = momentum * 1.0 + lr * gradient[0]
     np.testing.assert_allclose(ws.velocity_weights, expected_velocity, atol=1e-12)
-    np.testing.assert_allclose(
-        params[0], (1 - lr * decay) * W + expected_velocity, atol=1e-12
-    )
+    shrink = 1 - lr * decay / (1 - momentum)
+    np.testing.assert_allclose(params[0], shrink * W + expected_velocity, atol=1e-12)
     np.testing.assert_allclose(params[1], b + lr * gradient[1], atol=1e-12)
     np.testing.assert_allclose(params[2], c + lr * gradient[2], atol=1e-12)
+
+
+def test_weight_decay_fixed_point_does_not_depend_on_momentum():
+    """With gradient g - W-independent, W settles where g = weight_decay * W."""
+    n = 4
+    W = np.zeros((1, 1))
+    for momentum in (0.0, 0.5, 0.9):
+        W[...] = 0.0
+        params = [W, np.zeros(1), np.zeros(1)]
+        ws = _kernels.Workspace.allocate(
+            n, W, np.zeros((n, 1)), [np.zeros_like(p) for p in params]
+        )
+        for _ in range(3000):
+            # Positive statistics 1, negative 0: the weight gradient is exactly 1.
+            ws.visible[:n], ws.hidden[:n] = 1.0, 1.0
+            ws.visible[n : 2 * n], ws.hidden[n : 2 * n] = 0.0, 0.0
+            _kernels.apply_update(
+                *params,
+                n,
+                n,
+                ws,
+                learning_rate=0.1,
+                momentum=momentum,
+                weight_decay=0.5,
+            )
+        assert W[0, 0] == pytest.approx(1 / 0.5, rel=1e-6)
 
 
 def test_sparsity_penalty_lowers_hidden_biases_of_overactive_units(tiny):

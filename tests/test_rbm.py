@@ -266,6 +266,18 @@ def test_gibbs_and_sample_are_seeded_binary_and_pure(binary_digits):
     assert np.abs(fantasies.mean(axis=0) - marginals).max() < 0.1
 
 
+def test_sampling_and_ais_arguments_are_checked(binary_digits):
+    X, _ = binary_digits
+    rbm = RBM(n_components=4, n_iter=1, random_state=0).fit(X[:50])
+    with pytest.raises(ValueError, match="n_steps"):
+        rbm.sample(2, n_steps=0)
+    with pytest.raises(ValueError, match="n_runs >= 1"):
+        rbm.log_partition("ais", n_runs=0)
+    rbm.set_params(n_components=5)
+    with pytest.raises(ValueError, match="call fit"):
+        rbm.partial_fit(X[:50])
+
+
 def test_inverse_transform_reconstructs(binary_digits):
     X, _ = binary_digits
     rbm = RBM(n_components=64, n_iter=10, random_state=0).fit(X)
