@@ -101,21 +101,22 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         PCD follows the likelihood gradient more faithfully when the learning rate is
         small and the chains are many; at the default budget on binarized digits (16
         hidden units, 20 epochs, batch 10) CD-1 reached a held-out log-likelihood of
-        -19.8 nats against -22.2 for PCD-1, whose 10 chains lagged the fast-moving
-        weights (model marginals off by 0.13 per pixel against 0.03), so "cd" is the
-        default.
+        -19.8 nats against -20.9 for PCD-1, whose 10 chains lag the fast-moving
+        weights (``benchmarks/digits_settings.py``), so "cd" is the default.
 
     n_gibbs_steps : int, default=1
         Number of Gibbs steps k per update in CD-k / PCD-k.
 
     momentum : float, default=0.5
         Fraction of the previous update added to the current one. The guide starts
-        with 0.5; on binarized digits 0.5 gained 0.7 nats of held-out log-likelihood
-        over 0 (CD-1, learning rate 0.05), while 0.9 made training unstable.
+        with 0.5; on binarized digits (CD-1, learning rate 0.05) 0.5 gained 0.7 nats
+        of held-out log-likelihood over 0, and 0.9 lost 0.8 nats against 0.5.
 
     weight_decay : float, default=1e-4
         L2 penalty coefficient on the weights (not the biases), the guide's suggested
-        value.
+        value. It shrinks the weights directly each update, scaled by
+        1 / (1 - momentum) so that the penalty's strength does not depend on the
+        momentum.
 
     sparsity_target : float or None, default=None
         Target mean activation of each hidden unit. None disables the sparsity
