@@ -406,7 +406,6 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             *self.recognition_intercepts_,
             *self.generative_intercepts_,
         )
-        top._log_partition_cache = None
         self.n_iter_ += 1
         if self.verbose:
             rows = np.sort(order[:_N_MONITOR_ROWS])

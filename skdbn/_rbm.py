@@ -1,5 +1,6 @@
 """The Bernoulli-Bernoulli Restricted Boltzmann Machine estimator."""
 
+import hashlib
 import time
 import warnings
 from numbers import Integral, Real
@@ -389,7 +390,6 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.n_iter_ += 1
         if self.verbose:
             self._print_progress(X, order, time.perf_counter() - start)
-        self._log_partition_cache = None
 
     def _sparsity_penalty(self, hidden_data):
         """(q - p) * cost, q the running mean activation (decay 0.9), or None."""
@@ -589,12 +589,25 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return float(np.mean(self.score_samples(X)))
 
     def _cached_log_partition(self):
-        """Log Z of the current parameters, computed on first use after training."""
-        if getattr(self, "_log_partition_cache", None) is None:
-            self._log_partition_cache = self.log_partition(
-                random_state=self.random_state
-            )
-        return self._log_partition_cache
+        """Return log Z of the current parameters, computed once per parameter set.
+
+        The cache is keyed by a digest of the parameters' bytes (a fraction of a
+        millisecond for 784 x 500 weights), so training, ``set_params`` or editing
+        ``components_`` in place can never leave a stale log Z behind.
+        """
+        digest = hashlib.blake2b(digest_size=16)
+        for array in (
+            self.components_,
+            self.intercept_visible_,
+            self.intercept_hidden_,
+        ):
+            digest.update(np.ascontiguousarray(array).data)
+        key = digest.hexdigest()
+        cached = getattr(self, "_log_partition_cache", None)
+        if cached is None or cached[0] != key:
+            cached = (key, self.log_partition(random_state=self.random_state))
+            self._log_partition_cache = cached
+        return cached[1]
 
     # -------------------------------------------------------------- sampling
 
