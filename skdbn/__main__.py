@@ -13,18 +13,17 @@ from sklearn.preprocessing import MinMaxScaler
 from skdbn import DBN, RBM
 
 
-def _positive_int(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
+def _positive(kind):
+    """Make an argparse type that parses ``kind`` (int or float) and requires > 0."""
 
+    def parse(text):
+        value = kind(text)
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
 
-def _positive_float(text):
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
-    return value
+    parse.__name__ = kind.__name__  # argparse names the type in its errors
+    return parse
 
 
 def build_parser():
@@ -45,13 +44,13 @@ def build_parser():
     )
     parser.add_argument(
         "--n-components",
-        type=_positive_int,
+        type=_positive(int),
         default=100,
         help="hidden units of the RBM, and of each DBN layer (default: %(default)s)",
     )
     parser.add_argument(
         "--n-layers",
-        type=_positive_int,
+        type=_positive(int),
         default=2,
         help="hidden layers of the DBN (default: %(default)s)",
     )
@@ -63,13 +62,13 @@ def build_parser():
     )
     parser.add_argument(
         "--n-iter",
-        type=_positive_int,
+        type=_positive(int),
         default=20,
         help="training epochs (default: %(default)s)",
     )
     parser.add_argument(
         "--learning-rate",
-        type=_positive_float,
+        type=_positive(float),
         default=0.05,
         help="learning rate (default: %(default)s)",
     )
