@@ -379,13 +379,17 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             np.zeros_like(top.persistent_hidden_),
             [np.zeros_like(p) for p in params],
         )
-        buffers = [np.empty_like(G) for G in self.generative_weights_] + [
-            np.empty_like(R) for R in self.recognition_weights_
-        ]
+        buffers = _kernels.WakeSleepBuffers.allocate(
+            batch_size, self.generative_weights_
+        )
+        batch_rows = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
         for batch in gen_batches(len(order), batch_size):
             rows = order[batch]
-            V = X[rows]
-            V = V.toarray() if sp.issparse(V) else V
+            V = batch_rows[: len(rows)]
+            if sp.issparse(X):
+                X[rows].toarray(out=V)
+            else:
+                np.take(X, rows, axis=0, out=V)
             _kernels.wake_sleep_step(
                 V,
                 recognition,

@@ -402,7 +402,7 @@ def recognition_delta(below, above, R, r):
 
 
 def _apply_delta(weights, biases, error, inputs, scale, decay, buffer):
-    """Weights <- decay * weights + scale * error^T inputs; biases likewise, no decay.
+    """Set weights <- decay * weights + scale * error^T inputs (biases: no decay).
 
     ``error`` (batch-sized) is scaled in place so the GEMM writes the finished step
     into the preallocated ``buffer``.
@@ -413,6 +413,53 @@ def _apply_delta(weights, biases, error, inputs, scale, decay, buffer):
         weights *= decay
     weights += buffer
     biases += error.sum(axis=0)
+
+
+def _predict(inputs, weights, biases, out):
+    """expit(inputs weights^T + biases) written into ``out`` (a batch buffer)."""
+    np.matmul(inputs, weights.T, out=out)
+    out += biases
+    return logistic_inplace(out)
+
+
+@dataclass
+class WakeSleepBuffers:
+    """Batch-sized buffers of every directed layer for ``wake_sleep_step``.
+
+    For layer l (bottom first): ``above[l]`` and ``below[l]`` hold the wake state of
+    the upper unit layer and the generative error of the lower one; ``dream_below[l]``
+    and ``dream_error[l]`` the sleep state of the lower layer and the recognition error
+    of the upper one; ``uniform_*`` are sampling scratch; ``gradients`` holds one
+    weight-sized step per generative matrix, then one per recognition matrix.
+    """
+
+    above: list
+    uniform_above: list
+    below: list
+    dream_below: list
+    uniform_below: list
+    dream_error: list
+    gradients: list
+
+    @classmethod
+    def allocate(cls, batch_size, generative_weights):
+        """Buffers for batches of at most ``batch_size`` rows."""
+        shapes = [G.shape for G in generative_weights]  # (n_below, n_above)
+        dtype = generative_weights[0].dtype if generative_weights else np.float64
+
+        def batch(width):
+            return np.zeros((batch_size, width), dtype=dtype)
+
+        return cls(
+            above=[batch(n_above) for _, n_above in shapes],
+            uniform_above=[batch(n_above) for _, n_above in shapes],
+            below=[batch(n_below) for n_below, _ in shapes],
+            dream_below=[batch(n_below) for n_below, _ in shapes],
+            uniform_below=[batch(n_below) for n_below, _ in shapes],
+            dream_error=[batch(n_above) for _, n_above in shapes],
+            gradients=[np.zeros(shape, dtype=dtype) for shape in shapes]
+            + [np.zeros(shape[::-1], dtype=dtype) for shape in shapes],
+        )
 
 
 def wake_sleep_step(
@@ -432,8 +479,7 @@ def wake_sleep_step(
 
     ``recognition`` and ``generative`` are lists of [weights, biases] pairs, one per
     directed layer, bottom first; ``top`` is [W, b, c] of the undirected top RBM, ``ws``
-    its ``Workspace``, and ``buffers`` one scratch array per directed weight matrix
-    (generative ones first).
+    its ``Workspace``, and ``buffers`` a ``WakeSleepBuffers``.
 
     1. Wake: a stochastic up-pass with the recognition weights gives binary states
        s_0 = V, s_1, ..., s_{L-1}. Each generative layer gets the delta
@@ -447,40 +493,38 @@ def wake_sleep_step(
     All deltas are computed from the parameters as they were at the start of the
     step, then applied with the learning rate; weight decay shrinks every weight by
     the factor (1 - learning_rate * weight_decay). Returns the wake states and the
-    sleep states, bottom first.
+    sleep states, bottom first (views of the buffers, overwritten by the next step).
     """
+    n = len(V)
     states = [V]
-    for R, r in recognition:
-        probabilities = logistic_inplace(states[-1] @ R.T + r)
-        states.append(
-            sample_bernoulli(
-                probabilities, rng, probabilities, np.empty_like(probabilities)
-            )
-        )
-    generative_errors = [
-        generative_error(above, below, G, g)
-        for (G, g), below, above in zip(generative, states[:-1], states[1:])
-    ]
+    for layer, (R, r) in enumerate(recognition):
+        probabilities = _predict(states[-1], R, r, buffers.above[layer][:n])
+        uniform = buffers.uniform_above[layer][:n]
+        states.append(sample_bernoulli(probabilities, rng, probabilities, uniform))
+    generative_errors = []
+    for layer, (G, g) in enumerate(generative):
+        prediction = _predict(states[layer + 1], G, g, buffers.below[layer][:n])
+        generative_errors.append(np.subtract(states[layer], prediction, out=prediction))
 
     W, b, c = top
-    n = len(V)
     ws.visible[:n] = states[-1]
     n_negative = contrastive_phases(
         W, b, c, n, ws, rng, persistent=False, n_steps=n_gibbs_steps
     )
 
-    fantasy = [ws.visible[n : n + n_negative].copy()]
-    for index, (G, g) in reversed(list(enumerate(generative))):
-        probabilities = logistic_inplace(fantasy[0] @ G.T + g)
-        if index > 0:
-            sample_bernoulli(
-                probabilities, rng, probabilities, np.empty_like(probabilities)
-            )
-        fantasy.insert(0, probabilities)
-    recognition_errors = [
-        recognition_error(below, above, R, r)
-        for (R, r), below, above in zip(recognition, fantasy[:-1], fantasy[1:])
-    ]
+    fantasy = [ws.visible[n : n + n_negative]]
+    for layer in reversed(range(len(generative))):
+        G, g = generative[layer]
+        dream = _predict(fantasy[0], G, g, buffers.dream_below[layer][:n_negative])
+        if layer > 0:
+            uniform = buffers.uniform_below[layer][:n_negative]
+            sample_bernoulli(dream, rng, dream, uniform)
+        fantasy.insert(0, dream)
+    recognition_errors = []
+    for layer, (R, r) in enumerate(recognition):
+        out = buffers.dream_error[layer][:n_negative]
+        prediction = _predict(fantasy[layer], R, r, out)
+        recognition_errors.append(np.subtract(fantasy[layer + 1], prediction, out=out))
 
     apply_update(
         W,
@@ -501,7 +545,9 @@ def wake_sleep_step(
         (R, r, error, below, learning_rate / n_negative)
         for (R, r), error, below in zip(recognition, recognition_errors, fantasy[:-1])
     ]
-    for (weights, biases, error, inputs, scale), buffer in zip(updates, buffers):
+    for (weights, biases, error, inputs, scale), buffer in zip(
+        updates, buffers.gradients
+    ):
         _apply_delta(weights, biases, error, inputs, scale, decay, buffer)
     return states, fantasy
 

@@ -154,9 +154,7 @@ def test_wake_sleep_step_updates_each_layer_from_its_own_two_layers():
         6, top[0], np.zeros((6, 2)), [np.zeros_like(p) for p in top]
     )
     lr, decay = 0.1, 0.01
-    buffers = [np.empty_like(G) for G, _ in generative] + [
-        np.empty_like(R) for R, _ in recognition
-    ]
+    buffers = _kernels.WakeSleepBuffers.allocate(6, [G for G, _ in generative])
     states, fantasy = _kernels.wake_sleep_step(
         V,
         recognition,
