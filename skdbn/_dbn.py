@@ -15,14 +15,14 @@ from sklearn.base import (
 from sklearn.utils import gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from skdbn import _kernels
 from skdbn._rbm import (
     RBM,
     _as_generator,
     _check_finite_parameters,
-    _check_unit_interval,
+    _validate_visible,
 )
 
 _N_MONITOR_ROWS = 1000
@@ -603,15 +603,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------ plumbing
 
     def _validate_visible(self, X, *, reset):
-        X = validate_data(
-            self, X, accept_sparse="csr", dtype=(np.float64, np.float32), reset=reset
-        )
-        if not reset:
-            dtype = self.rbms_[0].components_.dtype
-            if X.dtype != dtype:
-                X = X.astype(dtype)
-        _check_unit_interval(X, type(self).__name__)
-        return X
+        dtype = None if reset else self.rbms_[0].components_.dtype
+        return _validate_visible(self, X, reset=reset, dtype=dtype)
 
     @property
     def _n_features_out(self):

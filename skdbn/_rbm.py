@@ -45,8 +45,25 @@ def _check_unit_interval(X, who):
             f"[0, 1]; got values in [{low:.4g}, {high:.4g}]. Scale the features first, "
             "for example with sklearn.preprocessing.MinMaxScaler.",
             UserWarning,
-            stacklevel=4,
+            # Points at the caller of fit / partial_fit / transform (each wrapped once
+            # by sklearn: _fit_context or set_output).
+            stacklevel=6,
         )
+
+
+def _validate_visible(estimator, X, *, reset, dtype):
+    """Validate visible data for ``estimator``: CSR or dense, range-checked.
+
+    float32 and float64 are kept on fit (``reset``); afterwards X is cast to the
+    fitted model's ``dtype``.
+    """
+    X = validate_data(
+        estimator, X, accept_sparse="csr", dtype=(np.float64, np.float32), reset=reset
+    )
+    if dtype is not None and X.dtype != dtype:
+        X = X.astype(dtype)
+    _check_unit_interval(X, type(estimator).__name__)
+    return X
 
 
 def _check_finite_parameters(estimator, *arrays):
@@ -698,18 +715,9 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------ plumbing
 
     def _validate_visible(self, X, *, reset):
-        """Validate visible data (float32/float64, CSR or dense); check its range."""
-        X = validate_data(
-            self,
-            X,
-            accept_sparse="csr",
-            dtype=(np.float64, np.float32),
-            reset=reset,
+        return _validate_visible(
+            self, X, reset=reset, dtype=None if reset else self.components_.dtype
         )
-        if not reset and X.dtype != self.components_.dtype:
-            X = X.astype(self.components_.dtype)
-        _check_unit_interval(X, type(self).__name__)
-        return X
 
     def _validate_hidden(self, H):
         """Validate dense hidden states of width n_components in the model's dtype."""
